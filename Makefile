@@ -1,0 +1,72 @@
+# Two commands: `make run` serves the demo blog, `make test` runs every check.
+# Both create .venv on first use with a Python 3.12+ found on this machine.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python 3.12+ among python3.14 … python3, then pyenv's installed versions.
+PYTHON ?= $(shell \
+	ok() { "$$@" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+	for c in python3.14 python3.13 python3.12 python3 python; do \
+		if ok $$c; then command -v $$c; exit 0; fi; \
+	done; \
+	if command -v pyenv >/dev/null 2>&1; then \
+		for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
+			p="$$(pyenv root)/versions/$$v/bin/python"; \
+			if ok "$$p"; then echo "$$p"; exit 0; fi; \
+		done; \
+	fi)
+
+.PHONY: run serve test lint format messages demo clean
+
+$(VENV)/.runtime: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found (tried python3.14 … python3, and pyenv)."; \
+		echo "Install one (for example: sudo apt install python3.12-venv, or pyenv install 3.13) and run make again."; \
+		exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+## Serve the demo blog on SQLite at http://127.0.0.1:8000 (admin: see README).
+run: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+## Serve with gunicorn and WhiteNoise, as in production (needs SECRET_KEY, ALLOWED_HOSTS).
+serve: $(VENV)/.runtime
+	$(PY) manage.py collectstatic --no-input
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+
+## Every check: lint, format, Django's checks, migrations up to date, the test suite.
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Refresh the French catalogue after changing translatable strings (needs GNU gettext).
+messages: $(VENV)/.dev
+	DEBUG=true $(PY) manage.py makemessages --locale fr --no-obsolete --no-location --ignore '$(VENV)/*'
+	DEBUG=true $(PY) manage.py makemessages --locale fr --domain djangojs --no-obsolete --no-location --ignore '$(VENV)/*'
+	DEBUG=true $(PY) manage.py compilemessages --ignore '$(VENV)/*'
+
+demo: $(VENV)/.runtime
+	DEBUG=true $(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from blog.sitemaps import PostSitemap
+from blog.views import RobotsView
+
+urlpatterns = [
+    path("", include("blog.urls")),
+    path("comments/", include("comments.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
+]
+if settings.SERVE_MEDIA:
+    # Uploaded covers and avatars, served by Django when no web server does it.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
