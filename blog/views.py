@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
+
+from comments import services
+from comments import session as comment_session
+from comments.client import client_ip, user_agent
+from comments.forms import CommentForm
+from comments.models import public_q
+from comments.policy import Outcome
+from comments.thread import thread_for
+
+from .models import Post
+
+
+def with_public_comment_count(posts, now=None):
+    """Annotate each post with its number of public comments, in the same query."""
+    return posts.annotate(public_comment_count=Count("comments", filter=public_q(now, prefix="comments__")))
+
+
+class PublishedPostMixin:
+    """Listings show published posts only, newest first, with their authors and counts."""
+
+    def get_queryset(self):
+        posts = Post.objects.published().select_related("author").order_by("-published_at", "-id")
+        return with_public_comment_count(posts)
+
+    def get_paginate_by(self, queryset):
+        # Read on each request, not once at import, so the setting can change.
+        return settings.BLOG_POSTS_PER_PAGE
+
+
+class PostListView(PublishedPostMixin, ListView):
+    pass
+
+
+class PostMonthArchiveView(PublishedPostMixin, MonthArchiveView):
+    date_field = "published_at"
+    month_format = "%m"
+    make_object_list = True
+
+    def get_dated_items(self):
+        # Months ahead of today are never an archive: scheduled posts stay hidden.
+        self.allow_future = False
+        return super().get_dated_items()
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain"
+
+
+class PostDetailView(DetailView):
+    """The post, its thread and the comment form; a POST here sends a comment."""
+
+    def get_queryset(self):
+        return Post.objects.visible_to(self.request.user).select_related("author")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        reply_to = request.GET.get("reply_to", "")
+        initial = {"parent": int(reply_to)} if reply_to.isdigit() else {}
+        return self.render_page(CommentForm(user=request.user, initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        self.object = post = self.get_object()
+        thread = self.thread()
+        form = CommentForm(request.POST, user=request.user, replyable=thread.replyable)
+        if not form.is_valid():
+            if "token" in form.errors:
+                form.add_fresh_token()
+            return self.render_page(form, thread=thread, status=400)
+        data = form.cleaned_data
+        try:
+            comment = services.comment_create(
+                post=post,
+                body=data["body"],
+                name=data.get("name", ""),
+                email=data.get("email", ""),
+                website=data.get("website", ""),
+                user=request.user,
+                parent=data["parent"],
+                ip_address=client_ip(request),
+                user_agent=user_agent(request),
+                honeypot=data["homepage"],
+                seconds_to_submit=form.seconds_to_submit,
+                form_token=data["token"],
+            )
+        except services.CommentsClosed:
+            return self.render_page(form, thread=thread, status=403)
+        except services.CommentRefused as refused:
+            form.add_error(None, ValidationError(refused.decision.reasons[0].label(), code=refused.decision.outcome))
+            status = 429 if refused.decision.outcome == Outcome.RATE_LIMITED else 400
+            return self.render_page(form, thread=thread, status=status)
+        comment_session.remember(request, comment)
+        return redirect(comment.get_absolute_url())
+
+    def thread(self):
+        return thread_for(self.object, own_ids=comment_session.own_ids(self.request), user=self.request.user)
+
+    def render_page(self, form, *, thread=None, status=200):
+        post = self.object
+        context = self.get_context_data(
+            object=post,
+            thread=thread or self.thread(),
+            form=form,
+            comments_open=post.comments_open(),
+        )
+        return self.render_to_response(context, status=status)
