@@ -1,0 +1,36 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Post
+
+from .models import Comment
+
+
+class LatestCommentsFeed(Feed):
+    """The latest public comments on public posts; pending ones never appear here."""
+
+    feed_type = Atom1Feed
+    link = reverse_lazy("blog:post_list")
+    title = _("Latest comments")
+
+    def items(self):
+        return (
+            Comment.objects.public()
+            .filter(post__in=Post.objects.published())
+            .select_related("post")
+            .order_by("-publish_at")[:30]
+        )
+
+    def item_title(self, comment):
+        return _("%(name)s on %(post)s") % {"name": comment.name, "post": comment.post.title}
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_pubdate(self, comment):
+        return comment.publish_at
+
+    def item_author_name(self, comment):
+        return comment.name

@@ -1,0 +1,94 @@
+import time
+import unicodedata
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
+ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def new_form_token():
+    """A signed, one-time token: it dates the form and makes a resubmission harmless."""
+    return signing.dumps({"id": uuid.uuid4().hex, "at": time.time()}, salt=TOKEN_SALT)
+
+
+def validate_plain_text(value):
+    """Refuse invisible control characters (NUL and the like) rather than store them."""
+    for char in value:
+        if char not in ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
+            raise ValidationError(
+                _("Your text contains an invisible control character (%(code)s); remove it and send again."),
+                code="control_character",
+                params={"code": f"U+{ord(char):04X}"},
+            )
+
+
+class CommentForm(forms.Form):
+    """The reader's comment form. Logged-in users only write the body."""
+
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_plain_text])
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Never shown. Used only to reach you about this comment."))
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", validators=[validate_plain_text]
+    )
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.COMMENTS_BODY_MAX_LENGTH,
+        validators=[validate_plain_text],
+        help_text=_("Plain text. Line breaks are kept and addresses become links."),
+    )
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+    # A field people never see (hidden by CSS and labelled as such): robots fill it.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, user=None, replyable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.replyable = replyable
+        self.seconds_to_submit = None
+        if not self.is_bound:
+            self.initial.setdefault("token", new_form_token())
+        if user is not None and user.is_authenticated:
+            for name in ("name", "email", "website"):
+                del self.fields[name]
+        self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_BODY_MAX_LENGTH
+
+    def clean_token(self):
+        max_age = settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600
+        try:
+            data = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT, max_age=max_age)
+        except signing.SignatureExpired:
+            raise ValidationError(
+                _("This form was opened too long ago. Your text is kept below: send it again."), code="expired"
+            ) from None
+        except signing.BadSignature:
+            raise ValidationError(
+                _("This form was damaged. Your text is kept below: send it again."), code="tampered"
+            ) from None
+        self.seconds_to_submit = max(time.time() - data["at"], 0)
+        return data["id"]
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        for comment in self.replyable:
+            if comment.pk == parent_id:
+                return comment
+        raise ValidationError(_("The comment you are replying to is not available."), code="invalid_parent")
+
+    def add_fresh_token(self):
+        """Give a form shown again a new token, so the reader can send it once more."""
+        data = self.data.copy()
+        data["token"] = new_form_token()
+        self.data = data

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blog.sanitize import render_reader_text
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Awaiting publication")
+    HELD = "held", _("Held for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+    REMOVED = "removed", _("Removed by its author")
+
+
+def public_q(now=None, prefix=""):
+    """The one rule of visibility, as a filter usable from any related model.
+
+    A comment is public when a moderator approved it, or when it is pending
+    and its publication time has come: publication needs no worker.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": Status.APPROVED}) | Q(
+        **{f"{prefix}status": Status.PENDING, f"{prefix}publish_at__lte": now}
+    )
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self, now=None):
+        return self.filter(public_q(now))
+
+    def visible_to(self, *, now=None, own_ids=(), user=None):
+        """Public comments, plus the viewer's own that are not public yet."""
+        own = Q(pk__in=list(own_ids)) if own_ids else Q(pk__in=[])
+        if user is not None and user.is_authenticated:
+            own |= Q(user=user)
+        own &= Q(status__in=[Status.PENDING, Status.HELD])
+        return self.filter(public_q(now) | own)
+
+    def queue(self):
+        """What a moderator must look at: pending and held, soonest public first."""
+        return self.filter(status__in=[Status.PENDING, Status.HELD]).order_by(
+            models.F("publish_at").asc(nulls_last=True), "created_at"
+        )
+
+    def by_address(self, email):
+        return self.filter(email__iexact=email)
+
+
+class Comment(models.Model):
+    """A reader's comment, kept exactly as it was submitted.
+
+    `publish_at` is when the comment becomes (or became) public: set by the
+    policy to submission + COMMENTS_PUBLICATION_DELAY, or to the moment a
+    moderator approves it sooner. `published_at` records when a publication
+    was acted on (a moderator's approval, or later the worker that tells the
+    commenter). Numbering in the thread follows `publish_at`.
+    """
+
+    Status = Status
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("post"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("in reply to")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    body = models.TextField(_("comment"), help_text=_("As the reader wrote it. Never rewritten."))
+    body_html = models.TextField(editable=False, help_text=_("The body, escaped and linked, rendered once."))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    publish_at = models.DateTimeField(
+        _("public from"),
+        null=True,
+        blank=True,
+        help_text=_("A pending comment becomes public at this time unless a moderator rejects it first."),
+    )
+    published_at = models.DateTimeField(_("publication recorded"), null=True, blank=True)
+    reasons = models.JSONField(
+        _("reasons"), default=list, blank=True, help_text=_("Why the moderation policy decided as it did.")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    flag_count = models.PositiveIntegerField(_("reports"), default=0)
+    edited_at = models.DateTimeField(
+        _("edited by the moderation"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a moderator changed the text; the original is kept as a revision."),
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["publish_at", "id"]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+        indexes = [
+            models.Index(fields=["post", "status", "publish_at"], name="comment_thread_idx"),
+            models.Index(fields=["status", "publish_at"], name="comment_queue_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent_idx"),
+            models.Index(fields=["email", "created_at"], name="comment_email_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PENDING) | Q(publish_at__isnull=False),
+                name="comment_pending_has_publish_at",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="comment_status_valid"),
+        ]
+
+    def __str__(self):
+        return _("%(name)s on %(post)s") % {"name": self.name, "post": self.post}
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Rendered once when the body is saved, not on every page view.
+        if update_fields is None or "body" in update_fields:
+            if self.pk and not getattr(self, "_revision_recorded", False):
+                stored = Comment.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+                if stored is not None and stored != self.body:
+                    raise ValueError("A comment's text changes only through comment_edit, which keeps the original.")
+            self.body_html = render_reader_text(self.body)
+            if update_fields is not None:
+                update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", kwargs={"slug": self.post.slug}) + f"#comment-{self.pk}"
+
+    def is_public(self, now=None):
+        now = now or timezone.now()
+        return self.status == Status.APPROVED or (
+            self.status == Status.PENDING and self.publish_at is not None and self.publish_at <= now
+        )
+
+    is_public.boolean = True
+    is_public.short_description = _("public")
+
+
+class ModerationEvent(models.Model):
+    """One decision about a comment: who or what took it, when, from what to what, why."""
+
+    class Source(models.TextChoices):
+        POLICY = "policy", _("Moderation policy")
+        MODERATOR = "moderator", _("Moderator")
+        READERS = "readers", _("Readers' reports")
+        COMMENTER = "commenter", _("The commenter")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("comment"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    from_status = models.CharField(_("from"), max_length=10, choices=Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.comment_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Flag(models.Model):
+    """A reader's report of a public comment; one per reader and comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment"))
+    reporter = models.CharField(
+        max_length=80, help_text=_("The reporting account (user:<id>) or browser session (session:<key>).")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once_per_reader")]
+
+    def __str__(self):
+        return f"{self.reporter} → {self.comment_id}"
+
+
+class Revision(models.Model):
+    """A comment's text as it was before a moderator edited it: the page says it was edited."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("comment"))
+    body = models.TextField(_("text before the edit"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("edited by")
+    )
+    note = models.CharField(_("why"), max_length=300)
+    created_at = models.DateTimeField(_("edited"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.comment_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,299 @@
+"""Every change to a comment's status goes through these functions.
+
+Views and admin actions are two doors to the same functions. Each takes the
+acting user (never the request), changes the comment in one transaction and
+records a ModerationEvent saying who or what decided, from what status to
+what status, and why. No function here deletes a comment or edits its text.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import policy
+from .models import Comment, Flag, ModerationEvent, Revision, Status
+
+
+class CommentRefused(Exception):
+    """The policy refused the comment: nothing was saved, the reader keeps the text."""
+
+    def __init__(self, decision):
+        super().__init__(decision.outcome)
+        self.decision = decision
+
+
+class CommentsClosed(Exception):
+    """The post does not accept comments (closed, or not public)."""
+
+
+def poster_history(*, post, email, ip_address, now, rules=None):
+    """Count what the policy needs to know about a poster, in at most four queries."""
+    from django.conf import settings
+
+    recent = Comment.objects.filter(created_at__gte=now - settings.COMMENTS_RATE_WINDOW)
+    same_poster = Q(email__iexact=email) if email else Q(pk__in=[])
+    if ip_address:
+        same_poster |= Q(ip_address=ip_address)
+    rules = rules or policy.Rules.from_settings()
+    return policy.History(
+        recent_from_ip=recent.filter(ip_address=ip_address).count() if ip_address else 0,
+        recent_from_email=recent.filter(email__iexact=email).count() if email else 0,
+        recent_bodies=tuple(
+            Comment.objects.filter(
+                same_poster, post=post, created_at__gte=now - settings.COMMENTS_DUPLICATE_WINDOW
+            ).values_list("body", flat=True)[:50]
+        ),
+        approved_from_email=(
+            Comment.objects.by_address(email).filter(status=Status.APPROVED).count()
+            if rules.require_previous_approval and email
+            else 0
+        ),
+    )
+
+
+def comment_create(
+    *,
+    post,
+    body,
+    name="",
+    email="",
+    website="",
+    user=None,
+    parent=None,
+    ip_address=None,
+    user_agent="",
+    honeypot="",
+    seconds_to_submit=None,
+    form_token=None,
+    allow_closed=False,
+    now=None,
+) -> Comment:
+    """Run the policy on a new comment and save it with its decision, or refuse it.
+
+    A second submission of the same form (same `form_token`) returns the
+    comment the first one created instead of creating another.
+    """
+    now = now or timezone.now()
+    if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
+        return existing
+    if not allow_closed and not post.comments_open(now):
+        raise CommentsClosed
+    if parent is not None and parent.post_id != post.pk:
+        raise ValueError("A reply must belong to the same post as its parent.")
+    if user is not None and user.is_authenticated:
+        name, email = user.display_name, user.email
+        website = website or user.website
+    else:
+        user = None
+
+    rules = policy.Rules.from_settings()
+    draft = policy.Draft(
+        body=body,
+        name=name,
+        email=email,
+        website=website,
+        trusted=user is not None and (user.pk == post.author_id or user.is_staff),
+        honeypot=honeypot,
+        seconds_to_submit=seconds_to_submit,
+    )
+    history = poster_history(post=post, email=email, ip_address=ip_address, now=now, rules=rules)
+    decision = policy.decide(draft, history, now=now, rules=rules)
+    if decision.refused:
+        raise CommentRefused(decision)
+
+    reasons = [reason.as_dict() for reason in decision.reasons]
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                post=post,
+                parent=parent,
+                user=user,
+                name=name,
+                email=email,
+                website=website,
+                body=body,
+                status=decision.status,
+                publish_at=decision.publish_at,
+                published_at=now if decision.status == Status.APPROVED else None,
+                reasons=reasons,
+                ip_address=ip_address,
+                user_agent=user_agent[:300],
+                form_token=form_token,
+                created_at=now,
+            )
+            ModerationEvent.objects.create(
+                comment=comment,
+                source=ModerationEvent.Source.POLICY,
+                to_status=comment.status,
+                reasons=reasons,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request won.
+        if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
+            return existing
+        raise
+    return comment
+
+
+def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, **changes):
+    """Move a comment to a new status and record the event, atomically."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        event = ModerationEvent.objects.create(
+            comment=locked,
+            actor=actor,
+            source=source,
+            from_status=locked.status,
+            to_status=to_status,
+            reasons=[reason.as_dict() for reason in why],
+            note=note,
+            created_at=now,
+        )
+        locked.status = to_status
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", "updated_at", *changes])
+    comment.refresh_from_db()
+    return event
+
+
+def comment_approve(*, comment, moderator, note="", now=None):
+    """Publish now (or keep the time it already went public)."""
+    now = now or timezone.now()
+    publish_at = comment.publish_at if comment.is_public(now) and comment.publish_at else now
+    return _transition(
+        comment,
+        Status.APPROVED,
+        actor=moderator,
+        source=ModerationEvent.Source.MODERATOR,
+        note=note,
+        now=now,
+        publish_at=publish_at,
+        published_at=comment.published_at or now,
+    )
+
+
+def comment_reject(*, comment, moderator, note="", now=None):
+    return _transition(
+        comment, Status.REJECTED, actor=moderator, source=ModerationEvent.Source.MODERATOR, note=note, now=now
+    )
+
+
+def comment_mark_spam(*, comment, moderator, note="", now=None):
+    return _transition(
+        comment, Status.SPAM, actor=moderator, source=ModerationEvent.Source.MODERATOR, note=note, now=now
+    )
+
+
+def comment_remove(*, comment, actor=None, now=None):
+    """Withdraw a comment at its author's request. The text is kept for the record."""
+    return _transition(comment, Status.REMOVED, actor=actor, source=ModerationEvent.Source.COMMENTER, now=now)
+
+
+def comment_flag(*, comment, reporter, user=None, reason="", now=None):
+    """Record one reader's report; at COMMENTS_FLAGS_TO_HOLD reports, hold the comment.
+
+    Return False when this reader had already reported this comment.
+    """
+    from django.conf import settings
+
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            Flag.objects.create(comment=comment, reporter=reporter, user=user, reason=reason[:200], created_at=now)
+            Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    except IntegrityError:
+        return False
+    comment.refresh_from_db()
+    if comment.flag_count >= settings.COMMENTS_FLAGS_TO_HOLD and comment.is_public(now):
+        flagged = policy.Reason("flags", count=comment.flag_count)
+        _transition(
+            comment,
+            Status.HELD,
+            actor=None,
+            source=ModerationEvent.Source.READERS,
+            why=[flagged],
+            now=now,
+            reasons=[*comment.reasons, flagged.as_dict()],
+        )
+    return True
+
+
+def comment_requeue(*, comment, moderator, note="", now=None):
+    """Put a decided comment back in the queue, with a new publication delay."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    return _transition(
+        comment,
+        Status.PENDING,
+        actor=moderator,
+        source=ModerationEvent.Source.MODERATOR,
+        note=note,
+        now=now,
+        publish_at=now + settings.COMMENTS_PUBLICATION_DELAY,
+        published_at=None,
+    )
+
+
+def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
+    """Push back the publication of a pending comment that is not public yet."""
+    now = now or timezone.now()
+    if comment.status != Status.PENDING or comment.is_public(now):
+        raise ValueError("Only a pending comment that is not public yet can wait longer.")
+    return _transition(
+        comment,
+        Status.PENDING,
+        actor=moderator,
+        source=ModerationEvent.Source.MODERATOR,
+        note=note or f"+{hours} h",
+        now=now,
+        publish_at=comment.publish_at + timedelta(hours=hours),
+    )
+
+
+def comment_edit(*, comment, moderator, body, note, now=None):
+    """Change a comment's text, keeping the original as a revision the page mentions."""
+    now = now or timezone.now()
+    if not note.strip():
+        raise ValueError("An edit needs a reason.")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.body == body:
+            return None
+        revision = Revision.objects.create(
+            comment=locked, body=locked.body, edited_by=moderator, note=note, created_at=now
+        )
+        ModerationEvent.objects.create(
+            comment=locked,
+            actor=moderator,
+            source=ModerationEvent.Source.MODERATOR,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note,
+            reasons=[{"code": "edited", "count": 0, "word": ""}],
+            created_at=now,
+        )
+        locked.body = body
+        locked.edited_at = now
+        locked._revision_recorded = True
+        locked.save(update_fields=["body", "edited_at", "updated_at"])
+    comment.refresh_from_db()
+    return revision
+
+
+def comment_reply(*, parent, author, body, now=None):
+    """Answer a comment from the admin: published at once, and the parent with it.
+
+    As in WordPress' "approve and reply", a parent still waiting in the
+    queue is approved first, so the answer never shows under nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not parent.is_public(now):
+            comment_approve(comment=parent, moderator=author, note="approved with a reply", now=now)
+        return comment_create(post=parent.post, parent=parent, user=author, body=body, now=now, allow_closed=True)

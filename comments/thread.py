@@ -1,0 +1,91 @@
+"""Build a post's comment thread from one query, in one pass, in Python.
+
+The page shows the thread as nested lists. Rather than a recursive include
+per comment, the builder returns a flat list in reading order where each
+entry knows its depth and how many lists close after it, so the template is
+one loop.
+
+Decisions, also in docs/moderation.md:
+- public comments are numbered 1, 2, 3… in the order they became public;
+  the viewer's own comments that are not public yet are shown, unnumbered;
+- replies nest up to COMMENTS_MAX_DEPTH levels; deeper replies are shown at
+  the deepest level, under the last comment of that level they descend from;
+- a reply whose parent is not visible (rejected, spam, removed, or not yet
+  public) is shown at the top level, marked as answering a comment that is
+  not shown, so that every counted comment is on the page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass
+class Entry:
+    comment: object
+    depth: int = 0
+    number: int | None = None
+    orphan: bool = False
+    children: list = field(default_factory=list)
+    has_children: bool = False
+    closes: range = range(0)
+
+
+@dataclass
+class Thread:
+    entries: list
+    public_count: int
+
+    @property
+    def replyable(self):
+        """Comments a reader may answer: the public ones."""
+        return [entry.comment for entry in self.entries if entry.number is not None]
+
+
+def thread_for(post, *, own_ids=(), user=None, now=None):
+    """The thread a viewer sees on a post: one query, whatever its size."""
+    now = now or timezone.now()
+    comments = post.comments.visible_to(now=now, own_ids=own_ids, user=user).select_related("user")
+    return build(comments, now=now)
+
+
+def build(comments, *, now=None, max_depth=None):
+    """Return the thread of the given comments (the post's visible ones, any order)."""
+    now = now or timezone.now()
+    max_depth = max_depth or settings.COMMENTS_MAX_DEPTH
+    comments = sorted(comments, key=lambda c: (c.publish_at or c.created_at, c.pk))
+
+    number = 0
+    entries = {}
+    for comment in comments:
+        entry = Entry(comment)
+        if comment.is_public(now):
+            number += 1
+            entry.number = number
+        entries[comment.pk] = entry
+
+    roots = []
+    for entry in entries.values():
+        parent = entries.get(entry.comment.parent_id)
+        if parent is None:
+            entry.orphan = entry.comment.parent_id is not None
+            roots.append(entry)
+        else:
+            parent.children.append(entry)
+
+    flat = []
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:  # Depth-first, without recursion: a reply chain can be long.
+        entry, depth = stack.pop()
+        entry.depth = min(depth, max_depth - 1)
+        flat.append(entry)
+        stack.extend((child, depth + 1) for child in reversed(entry.children))
+
+    # Each entry opens a nested list when the next one is deeper, and closes
+    # as many lists as the depth falls before the next one.
+    for index, entry in enumerate(flat):
+        next_depth = flat[index + 1].depth if index + 1 < len(flat) else 0
+        entry.has_children = next_depth > entry.depth
+        entry.closes = range(max(entry.depth - next_depth, 0))
+    return Thread(entries=flat, public_count=number)

@@ -1,0 +1,38 @@
+// Progressive enhancement: the reply links work without this file
+// (?reply_to=ID#comment-form). With it, the form moves under the comment.
+(function () {
+  "use strict";
+  var form = document.getElementById("comment-form");
+  if (!form) return;
+  var home = form.parentNode;
+  var next = form.nextSibling;
+  var parentInput = form.querySelector("input[name=parent]");
+  var title = form.querySelector("#comment-form-title");
+  var originalTitle = title ? title.textContent : "";
+  var cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "btn btn-link btn-sm comment-reply-cancel";
+  cancel.textContent = form.dataset.cancelLabel || "×";
+  cancel.hidden = true;
+  if (title) title.after(cancel);
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".comment-reply-link");
+    if (!link || !parentInput) return;
+    event.preventDefault();
+    var article = link.closest(".comment-body");
+    article.after(form);
+    parentInput.value = link.dataset.comment;
+    if (title) title.textContent = (form.dataset.replyLabel || "") + " " + link.dataset.name;
+    cancel.hidden = false;
+    var body = form.querySelector("textarea");
+    if (body) body.focus();
+  });
+
+  cancel.addEventListener("click", function () {
+    home.insertBefore(form, next);
+    parentInput.value = "";
+    if (title) title.textContent = originalTitle;
+    cancel.hidden = true;
+  });
+})();
