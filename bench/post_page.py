@@ -1,0 +1,229 @@
+"""How a post's page and the home page scale with comments and posts.
+
+    .venv/bin/python bench/post_page.py [--runs 15] [--warmups 2]
+
+Builds a fresh database (a temporary SQLite file, or a throwaway test_
+database next to DATABASE_URL when that is set), creates posts with 10, 100
+and 1,000 public comments, requests each post's page through Django's test
+client with DEBUG off, and prints the SQL queries and the median time per
+page. Then the same for the home page with 3 and with 30 published posts.
+The project's own db.sqlite3 is never opened. See bench/README.md.
+"""
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (10, 100, 1000)
+HOME_SIZES = (3, 30)
+# Shares of comments by how deep they answer: 0 is top level; the last level
+# is deeper than COMMENTS_MAX_DEPTH (3), so the depth cap is exercised too.
+DEPTH_SHARES = (0.4, 0.3, 0.2, 0.1)
+PHRASES = [
+    "merci pour ce billet",
+    "la marque a répondu vite, mais pas sur le fond",
+    "je reviens sur votre point",
+    "le service client devrait lire les avis",
+    "voir aussi https://example.com/guide",
+    "et le fil précédent",
+]
+
+
+def configure(workdir):
+    """Environment for config.settings, set before Django reads it."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    uses_url = bool(os.environ.get("DATABASE_URL"))
+    if not uses_url:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+
+    # No collectstatic here: plain static storage, and an empty STATIC_ROOT for WhiteNoise.
+    (workdir / "static").mkdir()
+    settings.STATIC_ROOT = workdir / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return uses_url
+
+
+def create_schema(uses_url):
+    """Migrate a database nobody else uses; return how to get rid of it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if uses_url:
+        # A test_<name> database beside the one DATABASE_URL names, dropped at the end.
+        old_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
+    call_command("migrate", verbosity=0, interactive=False)
+    return lambda: None
+
+
+def sentence(rng):
+    return " ; ".join(rng.choices(PHRASES, k=rng.randint(2, 8))).capitalize() + "."
+
+
+def make_author():
+    from accounts.models import User
+
+    return User.objects.create_user("auteur@example.com", "unused-password", display_name="Autrice du blog")
+
+
+def make_post(author, slug, published_at):
+    from blog.models import Post
+
+    return Post.objects.create(
+        title=f"Billet {slug}",
+        slug=slug,
+        author=author,
+        lead="Un billet pour mesurer la page.",
+        body="<p>Le corps du billet.</p>" * 5,
+        status=Post.Status.PUBLISHED,
+        published_at=published_at,
+    )
+
+
+def add_comments(post, count, rng):
+    """Create `count` approved comments, by depth level, each level in one bulk insert."""
+    from blog.sanitize import render_reader_text
+    from comments.models import Comment
+
+    start = post.published_at + timedelta(minutes=1)
+    shares = [round(count * share) for share in DEPTH_SHARES]
+    shares[0] += count - sum(shares)
+    parents, made = [None], 0
+    for level, size in enumerate(shares):
+        batch = []
+        for _ in range(size):
+            body = sentence(rng)
+            at = start + timedelta(minutes=made)
+            made += 1
+            batch.append(
+                Comment(
+                    post=post,
+                    parent=rng.choice(parents) if level else None,
+                    name=f"Lecteur {rng.randint(1, 500)}",
+                    email=f"lecteur{rng.randint(1, 500)}@example.com",
+                    body=body,
+                    body_html=render_reader_text(body),
+                    status=Comment.Status.APPROVED,
+                    publish_at=at,
+                    published_at=at,
+                    created_at=at,
+                )
+            )
+        parents = Comment.objects.bulk_create(batch, batch_size=500) or parents
+    return post
+
+
+def measure(client, url, *, runs, warmups):
+    """Queries and median milliseconds of one page, with the last response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmups):
+        client.get(url, secure=True)
+    times, queries = [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+        queries.add(len(captured))
+    return max(queries), statistics.median(times), response
+
+
+def bench_home(author, rng, *, runs, warmups):
+    from django.test import Client
+    from django.utils import timezone
+
+    rows, made = [], 0
+    now = timezone.now()
+    for size in HOME_SIZES:
+        while made < size:
+            post = make_post(author, f"accueil-{made}", now - timedelta(days=made + 1))
+            add_comments(post, 5, rng)
+            made += 1
+        queries, median, _ = measure(Client(), "/", runs=runs, warmups=warmups)
+        rows.append((size, queries, median))
+    return rows
+
+
+def bench_post_page(author, rng, *, runs, warmups):
+    from django.test import Client
+    from django.utils import timezone
+
+    rows = []
+    for size in SIZES:
+        post = make_post(author, f"fil-{size}", timezone.now() - timedelta(days=90))
+        add_comments(post, size, rng)
+        queries, median, response = measure(Client(), post.get_absolute_url(), runs=runs, warmups=warmups)
+        shown = response.content.decode().count('<li id="comment-')
+        assert shown == size, f"{size} public comments, {shown} on the page"
+        rows.append((size, queries, median))
+    return rows
+
+
+def print_table(title, label, rows):
+    print(f"\n{title}")
+    print(f"{label:>10}  {'queries':>7}  {'median ms':>9}")
+    for size, queries, median in rows:
+        print(f"{size:>10,}  {queries:>7}  {median:>9.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument("--warmups", type=int, default=2, help="untimed requests first (default 2)")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="blog-bench-") as tmp:
+        uses_url = configure(Path(tmp))
+        drop = create_schema(uses_url)
+        try:
+            import django
+            from django.db import connection
+
+            rng = random.Random(2024)
+            author = make_author()
+            home = bench_home(author, rng, runs=options.runs, warmups=options.warmups)
+            pages = bench_post_page(author, rng, runs=options.runs, warmups=options.warmups)
+            print(
+                f"Django {django.get_version()}, {connection.vendor}, Python {sys.version.split()[0]}, "
+                f"DEBUG off, median of {options.runs} requests after {options.warmups} warm-ups"
+            )
+            print_table("Post page (public comments, a mix of top level and replies)", "comments", pages)
+            first, last = pages[0], pages[-1]
+            print(
+                f"{last[0]:,} / {first[0]:,} comments: queries x{last[1] / first[1]:.2f}, "
+                f"time x{last[2] / first[2]:.1f}"
+            )
+            print_table("Home page (published posts; 10 per page)", "posts", home)
+        finally:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
