@@ -3,7 +3,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
-    """Uploads go to a temporary folder; static files need no collectstatic manifest."""
+    """Uploads go to a temporary folder; static files need no collectstatic manifest.
+
+    Passwords use a fast hasher: the real one is slow on purpose, and the
+    tests create many accounts.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
