@@ -10,6 +10,7 @@ from blog.views import RobotsView
 urlpatterns = [
     path("", include("blog.urls")),
     path("comments/", include("comments.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
