@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from .badges import badge_for
+
 
 @dataclass
 class Entry:
@@ -27,6 +29,7 @@ class Entry:
     depth: int = 0
     number: int | None = None
     orphan: bool = False
+    badge: object = None
     children: list = field(default_factory=list)
     has_children: bool = False
     closes: range = range(0)
@@ -47,11 +50,14 @@ def thread_for(post, *, own_ids=(), user=None, now=None):
     """The thread a viewer sees on a post: one query, whatever its size."""
     now = now or timezone.now()
     comments = post.comments.visible_to(now=now, own_ids=own_ids, user=user).select_related("user")
-    return build(comments, now=now)
+    return build(comments, post=post, now=now)
 
 
-def build(comments, *, now=None, max_depth=None):
-    """Return the thread of the given comments (the post's visible ones, any order)."""
+def build(comments, *, post=None, now=None, max_depth=None):
+    """Return the thread of the given comments (the post's visible ones, any order).
+
+    With the post, each entry also carries its badge (comments.badges).
+    """
     now = now or timezone.now()
     max_depth = max_depth or settings.COMMENTS_MAX_DEPTH
     comments = sorted(comments, key=lambda c: (c.publish_at or c.created_at, c.pk))
@@ -59,7 +65,7 @@ def build(comments, *, now=None, max_depth=None):
     number = 0
     entries = {}
     for comment in comments:
-        entry = Entry(comment)
+        entry = Entry(comment, badge=badge_for(comment, post) if post is not None else None)
         if comment.is_public(now):
             number += 1
             entry.number = number
