@@ -1,9 +1,66 @@
+"""The moderation desk: the comments admin opens on the queue.
+
+Every decision goes through comments.services, so the admin records the
+same ModerationEvents as every other door. Actions need the model's
+`moderate_comment` permission; staff without it read comments but change
+nothing.
+"""
+
+import math
+from datetime import timedelta
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Lower
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import services
-from .models import Comment, ModerationEvent, public_q
+from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
+from .diff import word_diff
+from .models import Comment, Status, public_q
+from .policy import Reason
+from .thread import context_of
+
+DUE_SOON = timedelta(hours=6)
+QUEUE = "queue"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue by default; any single status, or everything, on request."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(QUEUE, _("Queue (pending and held)")), *Status.choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or QUEUE
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == QUEUE:
+            return queryset.filter(status__in=[Status.PENDING, Status.HELD])
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
 
 
 class PublicFilter(admin.SimpleListFilter):
@@ -23,58 +80,444 @@ class PublicFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "source", "actor", "from_status", "to_status", "reasons", "note"]
-    readonly_fields = fields
+class ReasonFilter(admin.SimpleListFilter):
+    """Comments whose policy decision gave this reason."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    title = _("reason")
+    parameter_name = "reason"
+    codes = {
+        "links": _("too many links"),
+        "blocked_word": _("a blocked word"),
+        "first_comment": _("first comment from this address"),
+        "flags": _("reported by readers"),
+        "honeypot": _("hidden field filled in (robot)"),
+        "too_fast": _("form sent too fast"),
+        "delay": _("publication delay"),
+        "trusted": _("written by the post's author or a staff member"),
+        "edited": _("text edited by the moderation"),
+    }
+
+    def lookups(self, request, model_admin):
+        return list(self.codes.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in self.codes:
+            # JSON containment is not portable (SQLite lacks it); the stored
+            # text is, on both databases: {"code": "links", ...}.
+            return queryset.filter(reasons__icontains=f'"code": "{self.value()}"')
+        return queryset
+
+
+def _count_by_address(status):
+    """How many comments from the row's address (any case) have this status."""
+    return Subquery(
+        Comment.objects.annotate(address=Lower("email"))
+        .filter(address=Lower(OuterRef("email")), status=status)
+        .order_by()
+        .annotate(total=Func(F("pk"), function="COUNT"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["name", "post", "status", "is_public", "publish_at", "flag_count", "created_at"]
-    list_filter = [PublicFilter, "status", "created_at", "post"]
-    search_fields = ["body", "name", "email", "ip_address"]
-    list_select_related = ["post"]
-    readonly_fields = [
-        "post", "parent", "user", "name", "email", "website", "body", "status", "publish_at",
-        "published_at", "reasons", "ip_address", "user_agent", "flag_count", "created_at",
+    form = CommentChangeForm
+    list_display = [
+        "excerpt", "commenter", "post_title", "status_label", "reasons_list", "publication", "flag_count",
+        "history", "row_actions",
     ]  # fmt: skip
-    inlines = [ModerationEventInline]
-    actions = ["approve", "reject", "mark_spam"]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, PublicFilter, ReasonFilter, ("post", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["body", "name", "email", "ip_address"]
+    list_select_related = ["post", "user"]
+    list_per_page = 50
+    actions = ["approve", "reject", "mark_spam", "requeue", "extend_delay"]
+    fieldsets = [
+        (_("Thread"), {"fields": ["thread_context"]}),
+        (
+            _("Comment"),
+            {"fields": ["post_link", "commenter_details", "body", "edit_note", "status_label", "publication"]},
+        ),
+        (_("Moderation"), {"fields": ["reasons_list", "flag_count", "moderation_history", "revisions"]}),
+        (_("Sender"), {"fields": ["ip_address", "user_agent", "created_at"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = [
+        "thread_context", "post_link", "commenter_details", "status_label", "publication", "reasons_list",
+        "flag_count", "moderation_history", "revisions", "ip_address", "user_agent", "created_at",
+    ]  # fmt: skip
+
+    # -- permissions ---------------------------------------------------------------
 
     def has_add_permission(self, request):
-        return False
+        return False  # Comments come from readers, or from a reply (reply_view).
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _apply(self, request, queryset, service):
-        for comment in queryset:
-            service(comment=comment, moderator=request.user)
-        return len(queryset)
-
-    @admin.action(description=_("Approve (publish now)"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        count = self._apply(request, queryset, services.comment_approve)
-        message = ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description=_("Reject"), permissions=["moderate"])
-    def reject(self, request, queryset):
-        count = self._apply(request, queryset, services.comment_reject)
-        message = ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description=_("Mark as spam"), permissions=["moderate"])
-    def mark_spam(self, request, queryset):
-        count = self._apply(request, queryset, services.comment_mark_spam)
-        message = ngettext("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        return False  # Nothing is deleted by a moderator; purging spam is a command.
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.has_moderate_permission(request)
+
+    # -- the queue -------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_from_address=_count_by_address(Status.APPROVED),
+                rejected_from_address=_count_by_address(Status.REJECTED),
+                spam_from_address=_count_by_address(Status.SPAM),
+            )
+        )
+
+    def get_ordering(self, request):
+        if request.GET.get(StatusFilter.parameter_name, QUEUE) in (QUEUE, Status.PENDING, Status.HELD):
+            # What goes public soonest first; held comments, which never go
+            # public by themselves, after them, oldest first.
+            return [F("publish_at").asc(nulls_last=True), "created_at"]
+        return ["-created_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.GET.get(StatusFilter.parameter_name, QUEUE) == QUEUE:
+            extra_context.setdefault("title", gettext("Moderation queue"))
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(" ".join(comment.body.split())).chars(140)
+
+    @admin.display(description=_("from"), ordering="name")
+    def commenter(self, comment):
+        account = format_html(' <span class="reason">{}</span>', gettext("account")) if comment.user_id else ""
+        return format_html('{}{}<br><span class="quiet">{}</span>', comment.name, account, comment.email)
+
+    @admin.display(description=_("post"), ordering="post__title")
+    def post_title(self, comment):
+        return Truncator(comment.post.title).chars(50)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, comment):
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', comment.status, comment.get_status_display()
+        )
+
+    @admin.display(description=_("reasons"))
+    def reasons_list(self, comment):
+        return (
+            format_html_join(
+                "", '<span class="reason">{}</span>', ((Reason.from_dict(data).label(),) for data in comment.reasons)
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("publication"), ordering="publish_at")
+    def publication(self, comment):
+        now = timezone.now()
+        if comment.is_public(now):
+            return format_html(
+                "{} {}", gettext("public since"), timezone.localtime(comment.publish_at).strftime("%d/%m/%Y %H:%M")
+            )
+        if comment.status == Status.PENDING:
+            hours = max(math.ceil((comment.publish_at - now) / timedelta(hours=1)), 1)
+            text = ngettext("public in %(hours)d h", "public in %(hours)d h", hours) % {"hours": hours}
+            soon = comment.publish_at - now <= DUE_SOON
+            return format_html('<span class="{}">{}</span>', "due-soon" if soon else "", text)
+        if comment.status == Status.HELD:
+            return gettext("waits for a moderator")
+        return "—"
+
+    @admin.display(description=_("history of the address"))
+    def history(self, comment):
+        counts = [
+            (getattr(comment, "approved_from_address", 0), gettext("approved")),
+            (getattr(comment, "rejected_from_address", 0), gettext("rejected")),
+            (getattr(comment, "spam_from_address", 0), gettext("spam")),
+        ]
+        shown = [(count, label) for count, label in counts if count]
+        if not shown:
+            return gettext("first comment")
+        return format_html_join(", ", "{} {}", shown)
+
+    @admin.display(description="")
+    def row_actions(self, comment):
+        if comment.status in (Status.REJECTED, Status.SPAM, Status.REMOVED):
+            return ""
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:comments_comment_reply", args=[comment.pk]),
+            gettext("Reply"),
+        )
+
+    def get_list_display(self, request):
+        if self.has_moderate_permission(request):
+            return self.list_display
+        return [field for field in self.list_display if field != "row_actions"]
+
+    # -- a comment's page ----------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        # Read-only: the text is shown as a field, without the edit note.
+        return [
+            (title, {**options, "fields": [field for field in options["fields"] if field != "edit_note"]})
+            for title, options in self.fieldsets
+        ]
+
+    @admin.display(description=_("post"))
+    def post_link(self, comment):
+        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.post.title)
+
+    @admin.display(description=_("from"))
+    def commenter_details(self, comment):
+        parts = [comment.name, comment.email]
+        if comment.website:
+            parts.append(comment.website)
+        if comment.user_id:
+            parts.append(gettext("writes from the account %(email)s") % {"email": comment.user.email})
+        return format_html_join("", "<div>{}</div>", ((part,) for part in parts))
+
+    @admin.display(description=_("thread"))
+    def thread_context(self, comment):
+        return format_html_join(
+            "",
+            '<div class="thread-item depth-{}{}"><strong>{}</strong> · <span class="status-badge status-{}">{}</span>'
+            ' · <a href="{}">{}</a><div class="body">{}</div></div>',
+            (
+                (
+                    min(depth, 8),
+                    " current" if row.pk == comment.pk else "",
+                    row.name,
+                    row.status,
+                    row.get_status_display(),
+                    reverse("admin:comments_comment_change", args=[row.pk]),
+                    timezone.localtime(row.created_at).strftime("%d/%m/%Y %H:%M"),
+                    Truncator(row.body).chars(600),
+                )
+                for row, depth in context_of(comment)
+            ),
+        )
+
+    @admin.display(description=_("history"))
+    def moderation_history(self, comment):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M"),
+                    event.actor.display_name if event.actor else event.get_source_display(),
+                    event.get_from_status_display() or "—",
+                    event.get_to_status_display(),
+                    "; ".join(
+                        [
+                            *(Reason.from_dict(data).label() for data in event.reasons),
+                            *([event.note] if event.note else []),
+                        ]
+                    ),
+                )
+                for event in comment.events.select_related("actor")
+            ),
+        )
+        return format_html(
+            '<table class="moderation-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            gettext("when"), gettext("by"), gettext("from"), gettext("to"), gettext("why"), rows,
+        )  # fmt: skip
+
+    @admin.display(description=_("edits"))
+    def revisions(self, comment):
+        versions = list(comment.revisions.select_related("edited_by"))
+        if not versions:
+            return gettext("The text is as the reader wrote it.")
+        texts = [version.body for version in versions] + [comment.body]
+        return format_html_join(
+            "",
+            '<div class="revision"><p>{}</p><div class="diff body">{}</div></div>',
+            (
+                (
+                    gettext("%(date)s, by %(who)s: %(why)s")
+                    % {
+                        "date": timezone.localtime(version.created_at).strftime("%d/%m/%Y %H:%M"),
+                        "who": version.edited_by.display_name if version.edited_by else "—",
+                        "why": version.note,
+                    },
+                    word_diff(texts[index], texts[index + 1]),
+                )
+                for index, version in enumerate(versions)
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Only the text changes here, and only through comment_edit, which keeps the original."""
+        if "body" in form.changed_data:
+            services.comment_edit(
+                comment=Comment.objects.get(pk=obj.pk),
+                moderator=request.user,
+                body=form.cleaned_data["body"],
+                note=form.cleaned_data["edit_note"],
+            )
+            obj.refresh_from_db()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_moderate_permission(request):
+            extra_context["reply_form"] = ReplyForm(user=request.user)
+            extra_context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # -- replying from the admin ---------------------------------------------------
+
+    def get_urls(self):
+        reply = path(
+            "<path:object_id>/reply/", self.admin_site.admin_view(self.reply_view), name="comments_comment_reply"
+        )
+        return [reply, *super().get_urls()]
+
+    def reply_view(self, request, object_id):
+        """Answer a comment in its thread, as the logged-in author; approve it first if it waits."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        form = ReplyForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            was_public = comment.is_public()
+            try:
+                reply = services.comment_reply(parent=comment, author=request.user, body=form.cleaned_data["body"])
+            except services.TransitionRefused:
+                form.add_error(None, gettext("This comment is not public and not in the queue: it cannot be answered."))
+            else:
+                message = gettext("Your reply is published.")
+                if not was_public:
+                    message = gettext("The comment is approved and your reply is published.")
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>', message, reply.get_absolute_url(), gettext("See it in the thread")
+                    ),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:comments_comment_change", comment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reply to %(name)s") % {"name": comment.name},
+            "opts": self.opts,
+            "original": comment,
+            "thread": context_of(comment),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/comments/comment/reply.html", context)
+
+    # -- bulk decisions ------------------------------------------------------------
+
+    def _decide(self, request, queryset, decide, done_message):
+        """Apply `decide` to each comment it allows; report how many changed and how many could not."""
+        done = skipped = 0
+        for comment in queryset:
+            try:
+                decide(comment)
+            except services.TransitionRefused:
+                skipped += 1
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+        if skipped:
+            message = ngettext(
+                "%(count)d comment was left as it was: its status does not allow this decision.",
+                "%(count)d comments were left as they were: their status does not allow this decision.",
+                skipped,
+            )
+            self.message_user(request, message % {"count": skipped}, messages.WARNING)
+
+    def _decide_with_form(self, request, queryset, form_class, *, title, decide, done_message):
+        """A decision that needs a reason or a figure: an intermediate page, then the decision."""
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                self._decide(request, queryset, lambda comment: decide(comment, form), done_message)
+                return None
+        else:
+            form = form_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "comments": queryset.select_related("post"),
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/comments/comment/decision.html", context)
+
+    @admin.action(description=_("Approve (publish now)"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda comment: services.comment_approve(comment=comment, moderator=request.user),
+            lambda n: ngettext("%(count)d comment approved.", "%(count)d comments approved.", n),
+        )
+
+    @admin.action(description=_("Reject, with a reason…"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        return self._decide_with_form(
+            request,
+            queryset,
+            DecisionForm,
+            title=gettext("Reject these comments"),
+            decide=lambda comment, form: services.comment_reject(
+                comment=comment, moderator=request.user, note=form.why()
+            ),
+            done_message=lambda n: ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", n),
+        )
+
+    @admin.action(description=_("Mark as spam…"), permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        return self._decide_with_form(
+            request,
+            queryset,
+            SpamForm,
+            title=gettext("Mark these comments as spam"),
+            decide=lambda comment, form: services.comment_mark_spam(
+                comment=comment, moderator=request.user, note=form.why()
+            ),
+            done_message=lambda n: ngettext(
+                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
+            ),
+        )
+
+    @admin.action(description=_("Put back in the queue"), permissions=["moderate"])
+    def requeue(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda comment: services.comment_requeue(comment=comment, moderator=request.user),
+            lambda n: ngettext(
+                "%(count)d comment put back in the queue.", "%(count)d comments put back in the queue.", n
+            ),
+        )
+
+    @admin.action(description=_("Extend the publication delay…"), permissions=["moderate"])
+    def extend_delay(self, request, queryset):
+        return self._decide_with_form(
+            request,
+            queryset,
+            ExtendDelayForm,
+            title=gettext("Extend the publication delay"),
+            decide=lambda comment, form: services.comment_extend_delay(
+                comment=comment, moderator=request.user, hours=form.cleaned_data["hours"], note=form.why()
+            ),
+            done_message=lambda n: ngettext(
+                "%(count)d comment will wait longer.", "%(count)d comments will wait longer.", n
+            ),
+        )

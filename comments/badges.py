@@ -33,3 +33,14 @@ def badge_for(comment, post):
     if user.pk == post.author_id or user.is_staff:
         return AUTHOR
     return None
+
+
+def identities_for(user):
+    """The voices a staff user may reply with from the admin, as form choices.
+
+    Today only their own, under the Author badge; verified organisations
+    join the list when accounts hold memberships.
+    """
+    from django.utils.translation import gettext
+
+    return [("author", gettext("%(name)s, as the blog's author") % {"name": user.display_name})]

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +48,15 @@ class CommentQuerySet(models.QuerySet):
         """What a moderator must look at: pending and held, soonest public first."""
         return self.filter(status__in=[Status.PENDING, Status.HELD]).order_by(
             models.F("publish_at").asc(nulls_last=True), "created_at"
+        )
+
+    def queue_summary(self, now=None, due_within=timedelta(hours=6)):
+        """How many comments wait for a moderator, how many are held, how many go public soon."""
+        now = now or timezone.now()
+        return self.queue().aggregate(
+            waiting=Count("pk"),
+            held=Count("pk", filter=Q(status=Status.HELD)),
+            due_soon=Count("pk", filter=Q(status=Status.PENDING, publish_at__gt=now, publish_at__lte=now + due_within)),
         )
 
     def by_address(self, email):
@@ -116,6 +128,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "publish_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent_idx"),
             models.Index(fields=["email", "created_at"], name="comment_email_recent_idx"),
+            # The queue's "history" column counts decisions per address, in any case.
+            models.Index(Lower("email"), "status", name="comment_address_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(

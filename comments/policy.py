@@ -79,6 +79,7 @@ class Reason:
             "blocked_word": lambda: _("blocked word: %(word)s") % {"word": self.word},
             "first_comment": lambda: _("first comment from this address"),
             "delay": lambda: _("publication delay"),
+            "edited": lambda: _("text edited by the moderation"),
             "flags": lambda: (
                 ngettext("reported by %(count)d reader", "reported by %(count)d readers", self.count)
                 % {"count": self.count}

@@ -138,11 +138,33 @@ def comment_create(
     return comment
 
 
+class TransitionRefused(ValueError):
+    """The comment's status does not allow this decision (it is already there, or withdrawn)."""
+
+
+# Which statuses each decision may start from. A comment its author removed
+# stays removed: no moderator publishes words their writer withdrew.
+ALLOWED_FROM = {
+    Status.APPROVED: {Status.PENDING, Status.HELD, Status.REJECTED, Status.SPAM},
+    Status.REJECTED: {Status.PENDING, Status.HELD, Status.APPROVED, Status.SPAM},
+    Status.SPAM: {Status.PENDING, Status.HELD, Status.APPROVED, Status.REJECTED},
+    Status.PENDING: {Status.PENDING, Status.HELD, Status.APPROVED, Status.REJECTED, Status.SPAM},
+    Status.HELD: {Status.PENDING, Status.APPROVED},
+    Status.REMOVED: {Status.PENDING, Status.HELD, Status.APPROVED},
+}
+
+
 def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, **changes):
-    """Move a comment to a new status and record the event, atomically."""
+    """Move a comment to a new status and record the event, atomically.
+
+    Raise TransitionRefused, changing nothing, when ALLOWED_FROM forbids it
+    (decided on the row as locked, so two moderators cannot both act).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status not in ALLOWED_FROM[to_status]:
+            raise TransitionRefused(f"A {locked.status} comment cannot become {to_status}.")
         event = ModerationEvent.objects.create(
             comment=locked,
             actor=actor,
@@ -228,6 +250,8 @@ def comment_requeue(*, comment, moderator, note="", now=None):
     from django.conf import settings
 
     now = now or timezone.now()
+    if comment.status == Status.PENDING:
+        raise TransitionRefused("The comment is already in the queue.")
     return _transition(
         comment,
         Status.PENDING,
@@ -244,7 +268,7 @@ def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
     """Push back the publication of a pending comment that is not public yet."""
     now = now or timezone.now()
     if comment.status != Status.PENDING or comment.is_public(now):
-        raise ValueError("Only a pending comment that is not public yet can wait longer.")
+        raise TransitionRefused("Only a pending comment that is not public yet can wait longer.")
     return _transition(
         comment,
         Status.PENDING,
@@ -293,6 +317,8 @@ def comment_reply(*, parent, author, body, now=None):
     queue is approved first, so the answer never shows under nothing.
     """
     now = now or timezone.now()
+    if not parent.is_public(now) and parent.status not in (Status.PENDING, Status.HELD):
+        raise TransitionRefused("Only a public comment or one in the queue can be answered.")
     with transaction.atomic():
         if not parent.is_public(now):
             comment_approve(comment=parent, moderator=author, note="approved with a reply", now=now)

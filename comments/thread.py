@@ -95,3 +95,29 @@ def build(comments, *, post=None, now=None, max_depth=None):
         entry.has_children = next_depth > entry.depth
         entry.closes = range(max(entry.depth - next_depth, 0))
     return Thread(entries=flat, public_count=number)
+
+
+def context_of(comment):
+    """The comment, its parent chain and all its replies, any status: the admin's view of a thread.
+
+    Return (comment, depth) pairs in reading order, from one query.
+    """
+    rows = list(comment.post.comments.select_related("user").order_by("created_at", "pk"))
+    by_id = {row.pk: row for row in rows}
+    replies = {}
+    for row in rows:
+        replies.setdefault(row.parent_id, []).append(row)
+
+    chain = []
+    ancestor = by_id.get(comment.parent_id)
+    while ancestor is not None and len(chain) < len(rows):
+        chain.append(ancestor)
+        ancestor = by_id.get(ancestor.parent_id)
+    pairs = [(ancestor, depth) for depth, ancestor in enumerate(reversed(chain))]
+
+    stack = [(by_id.get(comment.pk, comment), len(chain))]
+    while stack:
+        row, depth = stack.pop()
+        pairs.append((row, depth))
+        stack.extend((reply, depth + 1) for reply in reversed(replies.get(row.pk, [])))
+    return pairs
