@@ -1,9 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from blog import images
+from blog.images import ImageUploadField
+
+from . import services
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import User
+from .models import Membership, MembershipEvent, Organization, User
+
+LOGO_SIZE = (256, 256)
 
 
 @admin.register(User)
@@ -16,10 +25,108 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["display_name", "bio", "website"]}),
+        (_("Profile"), {"fields": ["display_name", "avatar", "bio", "website"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
+
+
+class OrganizationForm(forms.ModelForm):
+    logo = ImageUploadField(label=_("logo"), required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "logo", "website", "email_domains", "keywords"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    list_display = ["name", "website", "domain_list", "verified_members"]
+    search_fields = ["name", "email_domains", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        verified = Count("memberships", filter=Q(memberships__status=Membership.Status.VERIFIED))
+        return super().get_queryset(request).annotate(verified_count=verified)
+
+    @admin.display(description=_("e-mail domains"))
+    def domain_list(self, organization):
+        return ", ".join(organization.domains())
+
+    @admin.display(description=_("verified members"), ordering="verified_count")
+    def verified_members(self, organization):
+        return organization.verified_count
+
+    def save_model(self, request, obj, form, change):
+        if "logo" in form.changed_data and form.cleaned_data.get("logo"):
+            obj.logo = images.reencode(form.cleaned_data["logo"], max_size=LOGO_SIZE, crop_square=True)
+        super().save_model(request, obj, form, change)
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "from_status", "to_status", "method", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Memberships change through accounts.services only, so each change is in the audit trail."""
+
+    list_display = ["user", "organization", "role", "status", "method", "verified_at", "decided_by"]
+    list_filter = ["status", "method", "organization"]
+    search_fields = ["user__email", "user__display_name", "organization__name", "verified_email"]
+    list_select_related = ["user", "organization", "decided_by"]
+    autocomplete_fields = ["user", "organization"]
+    readonly_fields = ["status", "method", "verified_email", "verified_at", "decided_by", "requested_at"]
+    inlines = [MembershipEventInline]
+    actions = ["verify", "revoke"]
+
+    def save_model(self, request, obj, form, change):
+        """A membership added by staff is a request; verifying it is a decision with a trace."""
+        creating = obj.pk is None
+        super().save_model(request, obj, form, change)
+        if creating:
+            MembershipEvent.objects.create(
+                membership=obj, actor=request.user, to_status=obj.status, note=gettext("added by staff")
+            )
+
+    def _decide(self, request, queryset, decide, message):
+        done = 0
+        for membership in queryset:
+            try:
+                decide(membership)
+            except services.MembershipRefused:
+                continue
+            done += 1
+        self.message_user(request, message(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Verify (staff decision)"), permissions=["change"])
+    def verify(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda membership: services.membership_verify(membership=membership, by=request.user),
+            lambda n: ngettext("%(count)d membership verified.", "%(count)d memberships verified.", n),
+        )
+
+    @admin.action(description=_("Revoke (removes the badge, on old comments too)"), permissions=["change"])
+    def revoke(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda membership: services.membership_revoke(membership=membership, by=request.user),
+            lambda n: ngettext("%(count)d membership revoked.", "%(count)d memberships revoked.", n),
+        )

@@ -33,6 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"), max_length=80, help_text=_("The name shown beside this person's posts and comments.")
     )
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     bio = models.TextField(_("short bio"), max_length=500, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Staff can log into the admin site."))
@@ -69,3 +70,116 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name
+
+
+def _lines(text):
+    """The non-empty lines of a text field, lowercased: domains and keywords are typed one per line."""
+    return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class Organization(models.Model):
+    """A brand whose verified representatives answer readers in its name."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    logo = models.ImageField(_("logo"), upload_to="organizations/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email_domains = models.TextField(
+        _("e-mail domains"),
+        blank=True,
+        help_text=_("One per line, e.g. maison-verdane.example. A link sent to an address there verifies a member."),
+    )
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_("One per line: the brand's names and products. Comments mentioning them alert its members."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def domains(self):
+        return [domain.lstrip("@") for domain in _lines(self.email_domains)]
+
+    def keyword_list(self):
+        return _lines(self.keywords)
+
+    def owns_address(self, email):
+        """Whether an e-mail address is on one of the organisation's domains (not a subdomain)."""
+        domain = email.rpartition("@")[2].strip().lower()
+        return bool(domain) and domain in self.domains()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Membership.Status.VERIFIED, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A user who speaks for an organisation once verified; the badge follows this row.
+
+    Verified by a staff decision in the admin, or by a signed link sent to an
+    address on one of the organisation's domains. Revoking it takes the badge
+    off every comment, old ones included, since badges are derived when
+    pages are drawn.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        VERIFIED = "verified", _("Verified")
+        REVOKED = "revoked", _("Revoked")
+
+    class Method(models.TextChoices):
+        STAFF = "staff", _("Staff decision")
+        EMAIL = "email", _("Link sent to the organisation's domain")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("e.g. Community manager"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    method = models.CharField(_("verified by"), max_length=10, choices=Method, blank=True)
+    verified_email = models.EmailField(_("verified address"), blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_once_per_user")]
+
+    def __str__(self):
+        return _("%(user)s for %(organization)s") % {"user": self.user, "organization": self.organization}
+
+
+class MembershipEvent(models.Model):
+    """The audit trail of memberships: every request, verification and revocation."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_status = models.CharField(_("from"), max_length=10, choices=Membership.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Membership.Status)
+    method = models.CharField(_("how"), max_length=10, choices=Membership.Method, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.from_status or '∅'} → {self.to_status}"

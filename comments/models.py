@@ -87,6 +87,15 @@ class Comment(models.Model):
         related_name="comments",
         verbose_name=_("account"),
     )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("on behalf of"),
+        help_text=_("The organisation its verified representative spoke for; the badge depends on the membership."),
+    )
     name = models.CharField(_("name"), max_length=80)
     email = models.EmailField(_("e-mail address"), blank=True)
     website = models.URLField(_("website"), blank=True)

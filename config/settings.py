@@ -207,6 +207,9 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Readers' bare "www." addresses become https:// links (Django 2028's default).
+URLIZE_ASSUME_HTTPS = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -276,3 +279,8 @@ COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
 COMMENTS_RATE_WINDOW = timedelta(minutes=env_int("COMMENTS_RATE_WINDOW_MINUTES", 10))
 COMMENTS_DUPLICATE_WINDOW = timedelta(hours=env_int("COMMENTS_DUPLICATE_WINDOW_HOURS", 24))
 COMMENTS_FLAGS_TO_HOLD = env_int("COMMENTS_FLAGS_TO_HOLD", 3)
+# A verified representative speaking for their organisation is published at once.
+COMMENTS_APPROVE_VERIFIED = env_bool("COMMENTS_APPROVE_VERIFIED", True)
+
+# Accounts: how long a membership verification link sent to a brand's domain stays valid.
+ACCOUNTS_VERIFICATION_LINK_MAX_AGE = timedelta(hours=env_int("ACCOUNTS_VERIFICATION_LINK_MAX_AGE_HOURS", 72))
