@@ -107,12 +107,16 @@ def reencode(upload, *, max_size, crop_square=False) -> ContentFile:
         else:
             image.thumbnail(max_size)
         has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info or image.mode in ("RGBA", "LA")
+        image = image.convert("RGBA" if has_alpha else "RGB")
+        # Pillow writes some of the source's metadata back (a JPEG comment, for
+        # one); keep only the colour profile, which the picture needs.
+        image.info = {key: value for key, value in image.info.items() if key == "icc_profile"}
         buffer = io.BytesIO()
         if has_alpha:
-            image.convert("RGBA").save(buffer, "PNG", optimize=True)
+            image.save(buffer, "PNG", optimize=True)
             extension = "png"
         else:
-            image.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+            image.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
             extension = "jpg"
     stem = Path(getattr(upload, "name", "") or "image").stem[:60] or "image"
     return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
