@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.core import signing
+from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,19 @@ def new_form_token():
 
 
 def validate_plain_text(value):
-    """Refuse invisible control characters (NUL and the like) rather than store them."""
+    """Refuse invisible control characters (NUL and the like) rather than store them.
+
+    Bytes that are not UTF-8 reach the form as U+FFFD (Django decodes the
+    request with errors="replace"): the text is refused, not stored damaged.
+    """
+    if "\ufffd" in value:
+        raise ValidationError(
+            _(
+                "Part of your text could not be read (it was not sent as UTF-8): "
+                "retype its accented or special characters and send again."
+            ),
+            code="invalid_encoding",
+        )
     for char in value:
         if char not in ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
             raise ValidationError(
@@ -31,15 +43,20 @@ def validate_plain_text(value):
 class CommentForm(forms.Form):
     """The reader's comment form. Logged-in users only write the body."""
 
+    # Lengths match the columns of Comment: a longer value would fail on PostgreSQL.
     name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_plain_text])
-    email = forms.EmailField(label=_("E-mail"), help_text=_("Never shown. Used only to reach you about this comment."))
-    website = forms.URLField(
-        label=_("Website"), required=False, assume_scheme="https", validators=[validate_plain_text]
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Never shown. Used only to reach you about this comment."),
     )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https", validators=[validate_plain_text]
+    )
+    # Its length limit is set in __init__, from COMMENTS_BODY_MAX_LENGTH as it is at that time.
     body = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=settings.COMMENTS_BODY_MAX_LENGTH,
         validators=[validate_plain_text],
         help_text=_("Plain text. Line breaks are kept and addresses become links."),
     )
@@ -61,7 +78,10 @@ class CommentForm(forms.Form):
         if user is not None and user.is_authenticated:
             for name in ("name", "email", "website"):
                 del self.fields[name]
-        self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_BODY_MAX_LENGTH
+        body = self.fields["body"]
+        body.max_length = settings.COMMENTS_BODY_MAX_LENGTH
+        body.validators.append(validators.MaxLengthValidator(body.max_length))
+        body.widget.attrs.update(body.widget_attrs(body.widget))
 
     def clean_token(self):
         max_age = settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600
