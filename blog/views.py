@@ -68,6 +68,9 @@ class PostDetailView(DetailView):
         self.object = post = self.get_object()
         thread = self.thread()
         form = CommentForm(request.POST, user=request.user, replyable=thread.replyable)
+        if not post.comments_open():
+            # Refused whatever the form holds: the page says that comments are closed.
+            return self.render_page(form, thread=thread, status=403)
         if not form.is_valid():
             if "token" in form.errors:
                 form.add_fresh_token()
