@@ -15,7 +15,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# MPO is a JPEG with a second picture inside, as many phones save photos;
+# its first picture is kept, like any JPEG's.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 
 
 def _too_many_pixels(width=None, height=None):

@@ -121,6 +121,23 @@ def test_a_valid_picture_passes():
     assert form.is_valid(), form.errors
 
 
+def test_a_phone_photo_in_multi_picture_jpeg_is_accepted_and_stored_as_jpeg():
+    # Many phones save photos as MPO: a JPEG holding a second picture. Pillow names the format MPO.
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (640, 480), "blue")]
+    )
+    upload = SimpleUploadedFile("phone.jpg", buffer.getvalue())
+    form = PostAdminForm(data=form_data(make_author().pk), files={"cover": upload})
+    assert form.is_valid(), form.errors
+    post = make_post()
+    post.set_cover(upload)
+    post.save()
+    with Image.open(post.cover.path) as cover:
+        assert cover.format == "JPEG"
+        assert cover.size == (640, 480)
+
+
 def test_validate_image_leaves_the_file_at_its_start():
     upload = image_upload("fine.png")
     validate_image(upload)
