@@ -2,12 +2,16 @@
 
 A badge is never typed: a commenter's name is free text, so anyone can
 write the author's name, but only a comment saved with the author's account
-shows the "Author" badge. The blog's authors are the post's author and the
-staff (who reply from the admin under this badge).
+shows the "Author" badge, and only a comment written for an organisation by
+a member it verified shows "Verified · <organisation>". Since the badge is
+computed at render time from the membership, revoking a membership takes
+the badge off old comments too. The blog's authors are the post's author
+and the staff (who reply from the admin under this badge).
 """
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +20,7 @@ class Badge:
     kind: str
     label: str
     explanation: str
+    organization: object = None
 
 
 AUTHOR = Badge(
@@ -25,22 +30,61 @@ AUTHOR = Badge(
 )
 
 
-def badge_for(comment, post):
-    """Return the badge a comment wears on this post, or None."""
+def verified_badge(organization, name):
+    return Badge(
+        "verified",
+        gettext("Verified · %(organization)s") % {"organization": organization.name},
+        gettext("%(name)s speaks for %(organization)s: the blog verified this membership.")
+        % {"name": name, "organization": organization.name},
+        organization,
+    )
+
+
+def badge_for(comment, post, verified=frozenset()):
+    """Return the badge a comment wears on this post, or None.
+
+    `verified` holds the (user id, organisation id) pairs of the verified
+    memberships among the page's comments (see verified_pairs).
+    """
     user = comment.user
     if user is None or not user.is_active:
         return None
+    if comment.organization_id is not None:
+        if (user.pk, comment.organization_id) in verified:
+            return verified_badge(comment.organization, comment.name)
+        return None  # Revoked since: shown plainly, under the person's name.
     if user.pk == post.author_id or user.is_staff:
         return AUTHOR
     return None
 
 
+def verified_pairs(comments):
+    """The verified (user, organisation) pairs among these comments: one query, none when no one spoke for a brand."""
+    from accounts.models import Membership
+
+    wanted = {(c.user_id, c.organization_id) for c in comments if c.organization_id and c.user_id}
+    if not wanted:
+        return frozenset()
+    rows = Membership.objects.verified().filter(
+        user_id__in={user for user, _ in wanted}, organization_id__in={org for _, org in wanted}
+    )
+    return frozenset(rows.values_list("user_id", "organization_id")) & wanted
+
+
 def identities_for(user):
     """The voices a staff user may reply with from the admin, as form choices.
 
-    Today only their own, under the Author badge; verified organisations
-    join the list when accounts hold memberships.
+    Their own, under the Author badge, then each organisation they are a
+    verified member of (value "org:<id>").
     """
-    from django.utils.translation import gettext
-
-    return [("author", gettext("%(name)s, as the blog's author") % {"name": user.display_name})]
+    choices = [("author", gettext("%(name)s, as the blog's author") % {"name": user.display_name})]
+    for membership in user.memberships.verified().select_related("organization"):
+        organization = membership.organization
+        choices.append(
+            (
+                f"org:{organization.pk}",
+                gettext("%(name)s for %(organization)s")
+                % {"name": user.display_name, "organization": organization.name},
+            )
+        )
+    return choices

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from .badges import badge_for
+from .badges import badge_for, verified_pairs
 
 
 @dataclass
@@ -49,11 +49,13 @@ class Thread:
 def thread_for(post, *, own_ids=(), user=None, now=None):
     """The thread a viewer sees on a post: one query, whatever its size."""
     now = now or timezone.now()
-    comments = post.comments.visible_to(now=now, own_ids=own_ids, user=user).select_related("user")
-    return build(comments, post=post, now=now)
+    comments = list(
+        post.comments.visible_to(now=now, own_ids=own_ids, user=user).select_related("user", "organization")
+    )
+    return build(comments, post=post, now=now, verified=verified_pairs(comments))
 
 
-def build(comments, *, post=None, now=None, max_depth=None):
+def build(comments, *, post=None, now=None, max_depth=None, verified=frozenset()):
     """Return the thread of the given comments (the post's visible ones, any order).
 
     With the post, each entry also carries its badge (comments.badges).
@@ -65,7 +67,7 @@ def build(comments, *, post=None, now=None, max_depth=None):
     number = 0
     entries = {}
     for comment in comments:
-        entry = Entry(comment, badge=badge_for(comment, post) if post is not None else None)
+        entry = Entry(comment, badge=badge_for(comment, post, verified) if post is not None else None)
         if comment.is_public(now):
             number += 1
             entry.number = number
