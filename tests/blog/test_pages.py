@@ -182,3 +182,24 @@ def test_not_found_pages_use_our_template(client, url):
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
     assert "This address leads nowhere" in response.text
+
+
+def test_post_page_shows_an_allowed_video_and_its_host_may_be_framed(client, settings):
+    post = make_post(body='<p>Watch</p><iframe src="https://player.vimeo.com/video/1" title="Video"></iframe>')
+    response = client.get(post.get_absolute_url())
+    assert '<iframe src="https://player.vimeo.com/video/1"' in response.text
+    policy = response.headers.get("Content-Security-Policy", "")
+    frame_src = next(part for part in policy.split(";") if part.strip().startswith("frame-src"))
+    for host in settings.BLOG_EMBED_HOSTS:
+        assert f"https://{host}" in frame_src
+
+
+def test_feeds_list_the_newest_posts_first_and_at_most_twenty(client):
+    now = timezone.now()
+    for days in range(22, 0, -1):
+        make_post(title=f"{days} days ago", published_at=now - timedelta(days=days))
+    for url in ("/feed/", "/feed/rss/"):
+        text = client.get(url).text
+        assert text.count("days ago</title>") == 20
+        assert text.index(">1 days ago<") < text.index(">2 days ago<") < text.index(">20 days ago<")
+        assert ">21 days ago<" not in text
