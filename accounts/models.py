@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=True, help_text=_("Unset this instead of deleting the account.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting e-mail confirmation"),
+        default=False,
+        help_text=_("Set at sign-up: the account stays inactive until its owner follows the link e-mailed to them."),
+    )
 
     objects = UserManager()
 
@@ -70,6 +76,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name
+
+    @property
+    def avatar_url(self):
+        """The uploaded avatar, else the neutral silhouette every account shares."""
+        return self.avatar.url if self.avatar else static("img/avatar-default.svg")
 
 
 def _lines(text):
@@ -183,3 +194,56 @@ class MembershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.membership_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Mention(models.Model):
+    """A comment that names one of an organisation's keywords, found when the comment was saved.
+
+    Recorded whatever the comment's status; its representatives hear of it
+    only once the comment is public (see accounts.mentions).
+    """
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="mentions", verbose_name=_("comment")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("organisation")
+    )
+    keywords = models.JSONField(_("keywords found"), default=list, blank=True)
+    detected_at = models.DateTimeField(_("detected"), default=timezone.now)
+    notified_at = models.DateTimeField(
+        _("representatives notified"),
+        null=True,
+        blank=True,
+        help_text=_("Set once the verified representatives were told; later members are not told of old mentions."),
+    )
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        ordering = ["-detected_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["comment", "organization"], name="mention_once_per_comment")]
+        indexes = [models.Index(fields=["notified_at"], name="mention_to_notify_idx")]
+
+    def __str__(self):
+        return f"{self.organization} ← {self.comment_id}"
+
+
+class MentionNotice(models.Model):
+    """The e-mail telling one representative about one comment: at most one per pair."""
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="mention_notices", verbose_name=_("comment")
+    )
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mention notice")
+        verbose_name_plural = _("mention notices")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "recipient"], name="mention_notice_once_per_recipient")
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} ← {self.comment_id}"
