@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments import services
@@ -72,6 +73,8 @@ class PostDetailView(DetailView):
             # Refused whatever the form holds: the page says that comments are closed.
             return self.render_page(form, thread=thread, status=403)
         if not form.is_valid():
+            if form.has_error("speak_as", "not_a_member"):
+                return self.render_page(form, thread=thread, status=403)
             if "token" in form.errors:
                 form.add_fresh_token()
             return self.render_page(form, thread=thread, status=400)
@@ -85,6 +88,7 @@ class PostDetailView(DetailView):
                 website=data.get("website", ""),
                 user=request.user,
                 parent=data["parent"],
+                organization=data["speak_as"],
                 ip_address=client_ip(request),
                 user_agent=user_agent(request),
                 honeypot=data["homepage"],
@@ -92,6 +96,9 @@ class PostDetailView(DetailView):
                 form_token=data["token"],
             )
         except services.CommentsClosed:
+            return self.render_page(form, thread=thread, status=403)
+        except services.NotAMember:
+            form.add_error("speak_as", ValidationError(_("You are not a verified member of this organisation.")))
             return self.render_page(form, thread=thread, status=403)
         except services.CommentRefused as refused:
             form.add_error(None, ValidationError(refused.decision.reasons[0].label(), code=refused.decision.outcome))

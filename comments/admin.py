@@ -390,7 +390,12 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             was_public = comment.is_public()
             try:
-                reply = services.comment_reply(parent=comment, author=request.user, body=form.cleaned_data["body"])
+                reply = services.comment_reply(
+                    parent=comment,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    organization=form.cleaned_data["identity"],
+                )
             except services.TransitionRefused:
                 form.add_error(None, gettext("This comment is not public and not in the queue: it cannot be answered."))
             else:

@@ -106,3 +106,15 @@ class ReplyForm(forms.Form):
         choices = identities_for(user)
         self.fields["identity"].choices = choices
         self.fields["identity"].initial = choices[0][0]
+        self.user = user
+
+    def clean_identity(self):
+        """The organisation the reply speaks for, or None for the author's own voice."""
+        value = self.cleaned_data["identity"]
+        if value == "author":
+            return None
+        membership = self.user.memberships.verified().select_related("organization")
+        membership = membership.filter(organization_id=value.removeprefix("org:")).first()
+        if membership is None:
+            raise forms.ValidationError(_("You are not a verified member of this organisation."))
+        return membership.organization

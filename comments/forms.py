@@ -8,6 +8,8 @@ from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.impersonation import imitated
+
 TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -60,6 +62,8 @@ class CommentForm(forms.Form):
         validators=[validate_plain_text],
         help_text=_("Plain text. Line breaks are kept and addresses become links."),
     )
+    # For verified representatives: "self", or "org:<id>" to write for their organisation.
+    speak_as = forms.CharField(label=_("Write as"), required=False, widget=forms.HiddenInput)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
     # A field people never see (hidden by CSS and labelled as such): robots fill it.
@@ -72,7 +76,25 @@ class CommentForm(forms.Form):
     def __init__(self, *args, user=None, replyable=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.replyable = replyable
+        self.user = user if user is not None and user.is_authenticated else None
         self.seconds_to_submit = None
+        self.memberships = (
+            list(self.user.memberships.verified().select_related("organization")) if self.user is not None else []
+        )
+        if self.memberships:
+            name = self.user.display_name
+            self.fields["speak_as"].widget = forms.RadioSelect(
+                choices=[("self", _("%(name)s, personally") % {"name": name})]
+                + [
+                    (
+                        f"org:{m.organization_id}",
+                        _("%(name)s for %(organization)s, with the Verified badge")
+                        % {"name": name, "organization": m.organization.name},
+                    )
+                    for m in self.memberships
+                ]
+            )
+            self.initial.setdefault("speak_as", "self")
         if not self.is_bound:
             self.initial.setdefault("token", new_form_token())
         if user is not None and user.is_authenticated:
@@ -97,6 +119,29 @@ class CommentForm(forms.Form):
             ) from None
         self.seconds_to_submit = max(time.time() - data["at"], 0)
         return data["id"]
+
+    def clean_speak_as(self):
+        """The organisation the comment is written for, or None; only its verified members may choose it."""
+        value = self.cleaned_data["speak_as"]
+        if value in ("", "self"):
+            return None
+        for membership in self.memberships:
+            if value == f"org:{membership.organization_id}":
+                return membership.organization
+        raise ValidationError(
+            _("Only a verified representative of an organisation can write in its name."), code="not_a_member"
+        )
+
+    def clean(self):
+        data = super().clean()
+        name = self.user.display_name if self.user is not None else data.get("name", "")
+        if name and (protected := imitated(name, user=self.user)):
+            message = _(
+                "The name “%(name)s” is too close to “%(protected)s”, whose comments carry a badge on this blog. "
+                "Please sign with another name."
+            ) % {"name": name, "protected": protected}
+            self.add_error("name" if self.user is None else None, ValidationError(message, code="impersonation"))
+        return data
 
     def clean_parent(self):
         parent_id = self.cleaned_data["parent"]

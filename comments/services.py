@@ -8,6 +8,7 @@ what status, and why. No function here deletes a comment or edits its text.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,14 +25,16 @@ class CommentRefused(Exception):
         self.decision = decision
 
 
+class NotAMember(PermissionError):
+    """Only a verified member may write for an organisation (a forged form field ends here)."""
+
+
 class CommentsClosed(Exception):
     """The post does not accept comments (closed, or not public)."""
 
 
 def poster_history(*, post, email, ip_address, now, rules=None):
     """Count what the policy needs to know about a poster, in at most four queries."""
-    from django.conf import settings
-
     recent = Comment.objects.filter(created_at__gte=now - settings.COMMENTS_RATE_WINDOW)
     same_poster = Q(email__iexact=email) if email else Q(pk__in=[])
     if ip_address:
@@ -62,6 +65,7 @@ def comment_create(
     website="",
     user=None,
     parent=None,
+    organization=None,
     ip_address=None,
     user_agent="",
     honeypot="",
@@ -87,6 +91,11 @@ def comment_create(
         website = website or user.website
     else:
         user = None
+    if organization is not None and not (
+        user is not None and user.memberships.verified().filter(organization=organization).exists()
+    ):
+        raise NotAMember(organization)
+    speaks_verified = organization is not None and settings.COMMENTS_APPROVE_VERIFIED
 
     rules = policy.Rules.from_settings()
     draft = policy.Draft(
@@ -94,7 +103,7 @@ def comment_create(
         name=name,
         email=email,
         website=website,
-        trusted=user is not None and (user.pk == post.author_id or user.is_staff),
+        trusted=speaks_verified or (user is not None and (user.pk == post.author_id or user.is_staff)),
         honeypot=honeypot,
         seconds_to_submit=seconds_to_submit,
     )
@@ -110,6 +119,7 @@ def comment_create(
                 post=post,
                 parent=parent,
                 user=user,
+                organization=organization,
                 name=name,
                 email=email,
                 website=website,
@@ -221,8 +231,6 @@ def comment_flag(*, comment, reporter, user=None, reason="", now=None):
 
     Return False when this reader had already reported this comment.
     """
-    from django.conf import settings
-
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -247,8 +255,6 @@ def comment_flag(*, comment, reporter, user=None, reason="", now=None):
 
 def comment_requeue(*, comment, moderator, note="", now=None):
     """Put a decided comment back in the queue, with a new publication delay."""
-    from django.conf import settings
-
     now = now or timezone.now()
     if comment.status == Status.PENDING:
         raise TransitionRefused("The comment is already in the queue.")
@@ -310,7 +316,7 @@ def comment_edit(*, comment, moderator, body, note, now=None):
     return revision
 
 
-def comment_reply(*, parent, author, body, now=None):
+def comment_reply(*, parent, author, body, organization=None, now=None):
     """Answer a comment from the admin: published at once, and the parent with it.
 
     As in WordPress' "approve and reply", a parent still waiting in the
@@ -322,4 +328,12 @@ def comment_reply(*, parent, author, body, now=None):
     with transaction.atomic():
         if not parent.is_public(now):
             comment_approve(comment=parent, moderator=author, note="approved with a reply", now=now)
-        return comment_create(post=parent.post, parent=parent, user=author, body=body, now=now, allow_closed=True)
+        return comment_create(
+            post=parent.post,
+            parent=parent,
+            user=author,
+            organization=organization,
+            body=body,
+            now=now,
+            allow_closed=True,
+        )
