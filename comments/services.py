@@ -49,9 +49,8 @@ def poster_history(*, post, email, ip_address, now, rules=None):
             ).values_list("body", flat=True)[:50]
         ),
         approved_from_email=(
-            Comment.objects.by_address(email).filter(status=Status.APPROVED).count()
-            if rules.require_previous_approval and email
-            else 0
+            # Public counts, not only "approved": most comments go public by the delay.
+            Comment.objects.by_address(email).public(now).count() if rules.require_previous_approval and email else 0
         ),
     )
 

@@ -214,7 +214,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security. Cookies and HSTS follow DEBUG so a laptop works over plain HTTP.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -232,12 +233,7 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:", "https:"],
-    "frame-src": [
-        "https://www.youtube-nocookie.com",
-        "https://www.youtube.com",
-        "https://player.vimeo.com",
-        "https://www.dailymotion.com",
-    ],
+    "frame-src": [],  # filled from BLOG_EMBED_HOSTS below
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
@@ -263,6 +259,8 @@ BLOG_EMBED_HOSTS = env_list(
     "BLOG_EMBED_HOSTS",
     "www.youtube-nocookie.com,www.youtube.com,player.vimeo.com,www.dailymotion.com",
 )
+# The browser loads the frames the sanitizer keeps: one list for both.
+SECURE_CSP["frame-src"] = [f"https://{host}" for host in BLOG_EMBED_HOSTS] or ["'none'"]
 
 # Comments and their moderation. Each rule of comments/policy.py reads one of
 # these; docs/moderation.md explains them. Durations are in the unit named.

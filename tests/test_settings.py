@@ -118,3 +118,10 @@ def test_without_database_url_a_sqlite_file_in_the_project_is_used():
     database = json.loads(result.stdout)
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert Path(database["NAME"]) == PROJECT / "db.sqlite3"
+
+
+def test_the_browser_may_load_frames_from_exactly_the_embed_hosts_the_sanitizer_keeps():
+    code = "from django.conf import settings; print(' '.join(settings.SECURE_CSP['frame-src']))"
+    result = start(code, **PRODUCTION, BLOG_EMBED_HOSTS="video.example.org,player.vimeo.com")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://video.example.org", "https://player.vimeo.com"]

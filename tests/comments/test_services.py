@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, ModerationEvent, Status
@@ -188,3 +189,17 @@ def test_flags_count_once_per_reader_then_hold_the_comment(settings):
     )
     assert comment.body == BODY
     assert comment not in Comment.objects.public()
+
+
+def test_a_comment_public_by_the_delay_counts_as_previously_approved(settings):
+    """With COMMENTS_REQUIRE_PREVIOUS_APPROVAL on, a regular whose comments went public by the delay is known."""
+    from comments.services import poster_history
+
+    settings.COMMENTS_REQUIRE_PREVIOUS_APPROVAL = True
+    now = timezone.now()
+    post = make_post()
+    make_comment(status=Status.PENDING, email="regular@example.org", publish_at=now - timedelta(hours=1))
+    make_comment(status=Status.PENDING, email="waiting@example.org", publish_at=now + timedelta(hours=1))
+
+    assert poster_history(post=post, email="Regular@example.org", ip_address=None, now=now).approved_from_email == 1
+    assert poster_history(post=post, email="waiting@example.org", ip_address=None, now=now).approved_from_email == 0
