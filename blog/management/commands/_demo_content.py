@@ -14,6 +14,14 @@ BRAND_REPRESENTATIVE = {
     "display_name": "Léa Fournier",
     "bio": "Responsable des réseaux sociaux chez Maison Verdane.",
 }
+BRAND = {
+    "name": "Maison Verdane",
+    "slug": "maison-verdane",
+    "website": "https://verdane.example",
+    "email_domains": "verdane.example",
+    "keywords": "Maison Verdane\nVerdane",
+    "role": "Responsable des réseaux sociaux",
+}
 
 POSTS = [
     {

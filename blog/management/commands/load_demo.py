@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.models import User
+from accounts.models import Membership, Organization, User
+from accounts.services import membership_request, membership_verify
+from blog import images
 from blog.models import Post
 from comments.models import Comment, ModerationEvent
 
-from ._demo_content import AUTHOR, BRAND_REPRESENTATIVE, POSTS
+from ._demo_content import AUTHOR, BRAND, BRAND_REPRESENTATIVE, POSTS
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo, refused when DEBUG is off
 
@@ -54,7 +56,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             author = self.person(AUTHOR, is_staff=True, is_superuser=True)
             brand_rep = self.person(BRAND_REPRESENTATIVE)
+            brand = self.organization(BRAND, brand_rep, author)
             people = {"author": author, "brand": brand_rep}
+            self.brand = brand
             created = 0
             for spec in POSTS:
                 post, is_new = self.post(spec, author, now)
@@ -81,6 +85,20 @@ class Command(BaseCommand):
                 user.set_unusable_password()
             user.save()
         return user
+
+    def organization(self, spec, representative, verifier):
+        """The demo brand, with its representative verified by the author (once)."""
+        organization, created = Organization.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={key: spec[key] for key in ("name", "website", "email_domains", "keywords")},
+        )
+        if created:
+            organization.logo = images.reencode(cover_image(spec["slug"], size=(256, 256)), max_size=(256, 256))
+            organization.save()
+        membership = membership_request(user=representative, organization=organization, role=spec["role"])
+        if membership.status != Membership.Status.VERIFIED:
+            membership_verify(membership=membership, by=verifier, note="demo")
+        return organization
 
     def post(self, spec, author, now):
         post = Post.objects.filter(slug=spec["slug"]).first()
@@ -116,6 +134,7 @@ class Command(BaseCommand):
             defaults={
                 "parent": parent,
                 "user": user,
+                "organization": self.brand if spec.get("as") == "brand" else None,
                 "email": user.email if user else spec.get("email", ""),
                 "website": spec.get("website", ""),
                 "status": status,
