@@ -1,0 +1,154 @@
+"""What readers do to their own account: sign up, confirm, export their data, leave.
+
+Views call these functions; each takes the account it acts on, never the
+request. Links in e-mails are built from `base_url` (scheme and host).
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from comments.models import Comment, Status
+from comments.services import comment_remove
+
+from .models import User
+from .tokens import confirmation_token
+
+
+def user_signup(*, email, display_name, password, now=None):
+    """Create an account that stays inactive until its owner confirms the address."""
+    return User.objects.create_user(
+        email=email,
+        display_name=display_name,
+        password=password,
+        is_active=False,
+        awaiting_confirmation=True,
+        date_joined=now or timezone.now(),
+    )
+
+
+def confirmation_send(*, user, base_url):
+    """E-mail the link that confirms the account; a new link leaves older ones valid until they expire."""
+    if not user.awaiting_confirmation:
+        return
+    context = {
+        "user": user,
+        "link": base_url + reverse("accounts:signup_confirm", args=[confirmation_token(user)]),
+        "blog_title": settings.BLOG_TITLE,
+        "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    subject = render_to_string("accounts/email/confirmation_subject.txt", context)
+    body = render_to_string("accounts/email/confirmation_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def user_confirm(*, user):
+    """Activate an account whose owner followed the link."""
+    user.is_active = True
+    user.awaiting_confirmation = False
+    user.save(update_fields=["is_active", "awaiting_confirmation"])
+    return user
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def user_export(*, user, base_url):
+    """Everything the blog holds about an account, as data ready for JSON.
+
+    The comments are those written while logged in to the account (comments
+    posted without logging in carry no proof of who wrote them).
+    """
+    memberships = user.memberships.select_related("organization").order_by("requested_at", "pk")
+    comments = Comment.objects.filter(user=user).select_related("post", "organization").order_by("created_at", "pk")
+    return {
+        "exported_at": _iso(timezone.now()),
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "website": user.website,
+            "avatar": base_url + user.avatar.url if user.avatar else None,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "memberships": [
+            {
+                "organization": membership.organization.name,
+                "role": membership.role,
+                "status": membership.status,
+                "verified_by": membership.method,
+                "verified_email": membership.verified_email,
+                "requested_at": _iso(membership.requested_at),
+                "verified_at": _iso(membership.verified_at),
+            }
+            for membership in memberships
+        ],
+        "comments": [
+            {
+                "id": comment.pk,
+                "post": {"title": comment.post.title, "url": base_url + comment.post.get_absolute_url()},
+                "url": base_url + comment.get_absolute_url(),
+                "in_reply_to": comment.parent_id,
+                "on_behalf_of": comment.organization.name if comment.organization else None,
+                "name": comment.name,
+                "email": comment.email,
+                "website": comment.website,
+                "body": comment.body,
+                "status": comment.status,
+                "submitted_at": _iso(comment.created_at),
+                "public_from": _iso(comment.publish_at),
+                "edited_by_moderation_at": _iso(comment.edited_at),
+            }
+            for comment in comments
+        ],
+    }
+
+
+class DeletionRefused(Exception):
+    """This account is not closed from the reader's pages (staff, or an author of posts)."""
+
+
+KEEP_COMMENTS = "keep"
+REMOVE_COMMENTS = "remove"
+# The statuses comment_remove withdraws; rejected and spam comments are not public anyway.
+_REMOVABLE = [Status.PENDING, Status.HELD, Status.APPROVED]
+
+
+def can_delete_self(user):
+    return not user.is_staff and not user.is_superuser and not user.posts.exists()
+
+
+def user_delete(*, user, comments, now=None):
+    """Delete an account, keeping its comments anonymised or withdrawing them.
+
+    Either way the comments lose the account, e-mail address and website,
+    and are signed "Deleted account" (in the site's language: the name is
+    stored, like any commenter's); their text is never changed. With
+    REMOVE_COMMENTS each public or queued comment is first withdrawn through
+    comment_remove, which records a ModerationEvent, so moderators keep the
+    record. All or nothing: one transaction.
+    """
+    if comments not in (KEEP_COMMENTS, REMOVE_COMMENTS):
+        raise ValueError(f"Unknown choice for the comments: {comments!r}")
+    if not can_delete_self(user):
+        raise DeletionRefused
+    now = now or timezone.now()
+    avatar = user.avatar.name if user.avatar else ""
+    with transaction.atomic():
+        own = Comment.objects.filter(user=user)
+        if comments == REMOVE_COMMENTS:
+            for comment in own.filter(status__in=_REMOVABLE).order_by("pk"):
+                comment_remove(comment=comment, actor=user, now=now)
+        with translation.override(settings.LANGUAGE_CODE):
+            deleted_name = gettext("Deleted account")
+        own.update(user=None, name=deleted_name, email="", website="", updated_at=now)
+        user.delete()
+        if avatar:
+            storage = User._meta.get_field("avatar").storage
+            transaction.on_commit(lambda: storage.delete(avatar))
