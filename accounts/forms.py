@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.images import ImageUploadField, reencode
 
+from .impersonation import imitated
 from .models import User
 from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, user_signup
 
@@ -55,6 +56,18 @@ class LoginForm(AuthenticationForm):
             raise
 
 
+def _clean_display_name(form):
+    """Refuse at once a name the comment form would refuse: one that imitates a badge wearer's."""
+    name = form.cleaned_data["display_name"]
+    if protected := imitated(name, user=form.instance if form.instance.pk else None):
+        raise ValidationError(
+            _("This name is too close to “%(protected)s”, whose comments carry a badge on this blog. Choose another."),
+            code="impersonation",
+            params={"protected": protected},
+        )
+    return name
+
+
 class SignupForm(BaseUserCreationForm):
     """A new reader's account: e-mail address, display name, password twice."""
 
@@ -70,6 +83,8 @@ class SignupForm(BaseUserCreationForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
         }
+
+    clean_display_name = _clean_display_name
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
@@ -125,6 +140,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.previous_avatar = self.instance.avatar.name if self.instance.avatar else ""
+
+    clean_display_name = _clean_display_name
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -143,3 +143,13 @@ def test_the_header_keeps_the_stored_name_while_the_form_is_refused(client, read
     response = post_profile(client, display_name="Camille R.", website="not a web address")
 
     assert "<span>Camille</span>" in response.text
+
+
+def test_the_profile_refuses_a_name_imitating_a_badge_wearer_but_keeps_ones_own(client, reader):
+    make_user(display_name="Claire Martel", is_staff=True)
+
+    refused = post_profile(client, display_name="Claire MarteI")
+    kept = post_profile(client, display_name="Camille")
+
+    assert "too close to “Claire Martel”" in refused.text
+    assert kept.status_code == 302

@@ -246,3 +246,12 @@ def test_the_header_offers_sign_up_to_visitors_and_the_profile_to_readers(client
     assert 'href="/accounts/profile/"' in html
     assert 'href="/accounts/signup/"' not in html
     assert "/static/img/avatar-default.svg" in html
+
+
+def test_signup_refuses_a_name_imitating_a_badge_wearer(client):
+    make_user(display_name="Claire Martel", is_staff=True)
+
+    response = sign_up(client, display_name="c1aire  MARTEL")
+
+    assert "too close to “Claire Martel”" in response.text
+    assert not User.objects.filter(email="camille@example.org").exists()
