@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import verification_views, views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -13,6 +13,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisations/", verification_views.memberships, name="memberships"),
+    path("organisations/request/", verification_views.verification_request, name="verification_request"),
+    path("organisations/verify/<str:token>/", verification_views.verification_link, name="verification_link"),
+    path("dashboard/", verification_views.dashboard, name="dashboard"),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_done, name="signup_done"),
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),

@@ -7,11 +7,14 @@ what status, and why. No function here deletes a comment or edits its text.
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from accounts import mentions
 
 from . import policy
 from .models import Comment, Flag, ModerationEvent, Revision, Status
@@ -144,6 +147,7 @@ def comment_create(
         if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
             return existing
         raise
+    transaction.on_commit(partial(mentions.comment_mentions_sync, comment.pk), robust=True)
     return comment
 
 
@@ -196,7 +200,7 @@ def comment_approve(*, comment, moderator, note="", now=None):
     """Publish now (or keep the time it already went public)."""
     now = now or timezone.now()
     publish_at = comment.publish_at if comment.is_public(now) and comment.publish_at else now
-    return _transition(
+    event = _transition(
         comment,
         Status.APPROVED,
         actor=moderator,
@@ -206,6 +210,8 @@ def comment_approve(*, comment, moderator, note="", now=None):
         publish_at=publish_at,
         published_at=comment.published_at or now,
     )
+    transaction.on_commit(partial(mentions.comment_mentions_sync, comment.pk), robust=True)
+    return event
 
 
 def comment_reject(*, comment, moderator, note="", now=None):

@@ -1,0 +1,95 @@
+"""Asking to represent an organisation, from the public site.
+
+The request is recorded by accounts.services.membership_request. A member
+who gives an address on one of the organisation's domains is sent a signed
+link there (accounts.services.verification_token); following it while
+logged in to the same account verifies the membership. Without such an
+address, the blog's staff decide in the admin.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Membership, Organization
+
+
+class MembershipRequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        Organization.objects.all(), label=_("Organisation"), empty_label=_("Choose an organisation")
+    )
+    role = forms.CharField(
+        label=_("Your role"), max_length=100, help_text=_("What you do there, e.g. Community manager.")
+    )
+    email = forms.EmailField(
+        label=_("Your address at the organisation"),
+        required=False,
+        help_text=_(
+            "Optional. An address on one of the organisation's domains: we send it a link that verifies you "
+            "at once. Leave it empty and the blog's staff will decide."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        if Membership.objects.filter(
+            user=self.user, organization=organization, status=Membership.Status.VERIFIED
+        ).exists():
+            raise ValidationError(
+                _("You already represent %(organization)s."),
+                code="already_verified",
+                params={"organization": organization.name},
+            )
+        return organization
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, email = cleaned.get("organization"), cleaned.get("email")
+        if organization is None or not email or organization.owns_address(email):
+            return cleaned
+        if organization.domains():
+            error = ValidationError(
+                _("%(email)s is not an address at %(organization)s. Use an address ending in %(domains)s."),
+                code="off_domain",
+                params={
+                    "email": email,
+                    "organization": organization.name,
+                    "domains": ", ".join(f"@{domain}" for domain in organization.domains()),
+                },
+            )
+        else:
+            error = ValidationError(
+                _("%(organization)s has no e-mail domain on file: leave the address empty and the staff will decide."),
+                code="no_domains",
+                params={"organization": organization.name},
+            )
+        self.add_error("email", error)
+        return cleaned
+
+
+def verification_link_send(*, membership, email, absolute_uri):
+    """E-mail a signed verification link to an address on the organisation's domains.
+
+    `absolute_uri` turns a path into a full address (request.build_absolute_uri).
+    """
+    token = services.verification_token(membership, email)
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "user": membership.user,
+        "blog_title": settings.BLOG_TITLE,
+        "link": absolute_uri(reverse("accounts:verification_link", kwargs={"token": token})),
+        "hours": int(settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE.total_seconds() // 3600),
+    }
+    subject = render_to_string("accounts/email/verification_subject.txt", context)
+    body = render_to_string("accounts/email/verification_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [email])

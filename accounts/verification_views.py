@@ -1,0 +1,84 @@
+"""A member's organisations: asking to represent one, following the e-mailed link, the dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import mentions, services
+from .models import Membership
+from .verification import MembershipRequestForm, verification_link_send
+
+REFUSALS = {"expired", "invalid", "used"}
+
+
+@login_required
+def memberships(request):
+    """The organisations the user asked to represent, and where each request stands."""
+    rows = list(request.user.memberships.select_related("organization").order_by("organization__name"))
+    has_verified = any(row.status == Membership.Status.VERIFIED for row in rows)
+    return render(request, "accounts/memberships.html", {"memberships": rows, "has_verified": has_verified})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_request(request):
+    form = MembershipRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organization, email = form.cleaned_data["organization"], form.cleaned_data["email"]
+        membership = services.membership_request(
+            user=request.user, organization=organization, role=form.cleaned_data["role"]
+        )
+        if email:
+            verification_link_send(membership=membership, email=email, absolute_uri=request.build_absolute_uri)
+            messages.success(
+                request,
+                _("We sent a link to %(email)s: follow it while logged in to this account to be verified.")
+                % {"email": email},
+            )
+        else:
+            messages.success(
+                request,
+                _("Your request to represent %(organization)s was recorded: the blog's staff will decide.")
+                % {"organization": organization.name},
+            )
+        return redirect("accounts:memberships")
+    return render(request, "accounts/verification_request.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_link(request, token):
+    """Confirm on GET, verify on POST; a refused link gets a page saying why and what to do."""
+    if request.method == "GET":
+        return render(request, "accounts/verification_confirm.html", {"token": token})
+    try:
+        membership = services.membership_verify_by_link(token=token, user=request.user)
+    except services.MembershipRefused as refusal:
+        reason = str(refusal) if str(refusal) in REFUSALS else "invalid"
+        return render(request, "accounts/verification_failed.html", {"reason": reason}, status=400)
+    messages.success(
+        request,
+        _("You are now a verified representative of %(organization)s.")
+        % {"organization": membership.organization.name},
+    )
+    return redirect("accounts:memberships")
+
+
+@login_required
+def dashboard(request):
+    """The public comments that name the representative's organisations, unanswered first."""
+    verified = Membership.objects.verified().filter(user=request.user).select_related("organization")
+    if not verified:
+        return render(request, "accounts/dashboard.html", {"memberships": []}, status=403)
+    rows = mentions.dashboard_mentions(user=request.user)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": verified,
+            "unanswered": [row for row in rows if not row.answered],
+            "answered": [row for row in rows if row.answered],
+        },
+    )
