@@ -101,6 +101,8 @@ class ReasonFilter(admin.SimpleListFilter):
         return list(self.codes.items())
 
     def queryset(self, request, queryset):
+        if self.value() == "edited":
+            return queryset.filter(edited_at__isnull=False)  # Edits are events, not policy reasons.
         if self.value() in self.codes:
             # JSON containment is not portable (SQLite lacks it); the stored
             # text is, on both databases: {"code": "links", ...}.
@@ -280,6 +282,8 @@ class CommentAdmin(admin.ModelAdmin):
             parts.append(comment.website)
         if comment.user_id:
             parts.append(gettext("writes from the account %(email)s") % {"email": comment.user.email})
+        if comment.organization_id:
+            parts.append(gettext("for %(organization)s") % {"organization": comment.organization.name})
         return format_html_join("", "<div>{}</div>", ((part,) for part in parts))
 
     @admin.display(description=_("thread"))
