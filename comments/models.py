@@ -99,7 +99,9 @@ class Comment(models.Model):
     name = models.CharField(_("name"), max_length=80)
     email = models.EmailField(_("e-mail address"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    body = models.TextField(_("comment"), help_text=_("As the reader wrote it. A moderator's edit keeps the original as a revision."))
+    body = models.TextField(
+        _("comment"), help_text=_("As the reader wrote it. A moderator's edit keeps the original as a revision.")
+    )
     body_html = models.TextField(editable=False, help_text=_("The body, escaped and linked, rendered once."))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     publish_at = models.DateTimeField(
