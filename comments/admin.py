@@ -235,15 +235,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("history of the address"))
     def history(self, comment):
-        counts = [
-            (getattr(comment, "approved_from_address", 0), gettext("approved")),
-            (getattr(comment, "rejected_from_address", 0), gettext("rejected")),
-            (getattr(comment, "spam_from_address", 0), gettext("spam")),
+        approved = getattr(comment, "approved_from_address", 0)
+        rejected = getattr(comment, "rejected_from_address", 0)
+        spam = getattr(comment, "spam_from_address", 0)
+        shown = [
+            ngettext("%(count)d approved", "%(count)d approved", approved) % {"count": approved} if approved else "",
+            ngettext("%(count)d rejected", "%(count)d rejected", rejected) % {"count": rejected} if rejected else "",
+            ngettext("%(count)d spam", "%(count)d spam", spam) % {"count": spam} if spam else "",
         ]
-        shown = [(count, label) for count, label in counts if count]
-        if not shown:
-            return gettext("first comment")
-        return format_html_join(", ", "{} {}", shown)
+        return ", ".join(part for part in shown if part) or gettext("first comment")
 
     @admin.display(description="")
     def row_actions(self, comment):
