@@ -155,28 +155,32 @@ class TransitionRefused(ValueError):
     """The comment's status does not allow this decision (it is already there, or withdrawn)."""
 
 
-# Which statuses each decision may start from. A comment its author removed
-# stays removed: no moderator publishes words their writer withdrew.
+# Which statuses each new status may be reached from. A comment its author
+# removed stays removed: no moderator publishes words their writer withdrew.
+# Pending comes from a decided comment put back in the queue; a pending
+# comment waiting longer (comment_extend_delay) is the one same-status move.
 ALLOWED_FROM = {
     Status.APPROVED: {Status.PENDING, Status.HELD, Status.REJECTED, Status.SPAM},
     Status.REJECTED: {Status.PENDING, Status.HELD, Status.APPROVED, Status.SPAM},
     Status.SPAM: {Status.PENDING, Status.HELD, Status.APPROVED, Status.REJECTED},
-    Status.PENDING: {Status.PENDING, Status.HELD, Status.APPROVED, Status.REJECTED, Status.SPAM},
+    Status.PENDING: {Status.HELD, Status.APPROVED, Status.REJECTED, Status.SPAM},
     Status.HELD: {Status.PENDING, Status.APPROVED},
     Status.REMOVED: {Status.PENDING, Status.HELD, Status.APPROVED},
 }
 
 
-def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, **changes):
+def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, allowed_from=None, **changes):
     """Move a comment to a new status and record the event, atomically.
 
-    Raise TransitionRefused, changing nothing, when ALLOWED_FROM forbids it
-    (decided on the row as locked, so two moderators cannot both act).
+    Raise TransitionRefused, changing nothing, when the locked row's status
+    is not in `allowed_from` (by default ALLOWED_FROM[to_status]); deciding
+    on the locked row means two moderators cannot both act.
     """
     now = now or timezone.now()
+    allowed_from = ALLOWED_FROM[to_status] if allowed_from is None else allowed_from
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        if locked.status not in ALLOWED_FROM[to_status]:
+        if locked.status not in allowed_from:
             raise TransitionRefused(f"A {locked.status} comment cannot become {to_status}.")
         event = ModerationEvent.objects.create(
             comment=locked,
@@ -261,8 +265,6 @@ def comment_flag(*, comment, reporter, user=None, reason="", now=None):
 def comment_requeue(*, comment, moderator, note="", now=None):
     """Put a decided comment back in the queue, with a new publication delay."""
     now = now or timezone.now()
-    if comment.status == Status.PENDING:
-        raise TransitionRefused("The comment is already in the queue.")
     return _transition(
         comment,
         Status.PENDING,
@@ -278,8 +280,8 @@ def comment_requeue(*, comment, moderator, note="", now=None):
 def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
     """Push back the publication of a pending comment that is not public yet."""
     now = now or timezone.now()
-    if comment.status != Status.PENDING or comment.is_public(now):
-        raise TransitionRefused("Only a pending comment that is not public yet can wait longer.")
+    if comment.is_public(now):
+        raise TransitionRefused("A comment that is already public cannot wait longer.")
     return _transition(
         comment,
         Status.PENDING,
@@ -287,7 +289,8 @@ def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
         source=ModerationEvent.Source.MODERATOR,
         note=note or f"+{hours} h",
         now=now,
-        publish_at=comment.publish_at + timedelta(hours=hours),
+        allowed_from={Status.PENDING},
+        publish_at=(comment.publish_at or now) + timedelta(hours=hours),  # Not pending: refused by _transition.
     )
 
 
@@ -310,7 +313,7 @@ def comment_edit(*, comment, moderator, body, note, now=None):
             from_status=locked.status,
             to_status=locked.status,
             note=note,
-            reasons=[{"code": "edited", "count": 0, "word": ""}],
+            reasons=[policy.Reason("edited").as_dict()],
             created_at=now,
         )
         locked.body = body

@@ -203,3 +203,30 @@ def test_a_comment_public_by_the_delay_counts_as_previously_approved(settings):
 
     assert poster_history(post=post, email="Regular@example.org", ip_address=None, now=now).approved_from_email == 1
     assert poster_history(post=post, email="waiting@example.org", ip_address=None, now=now).approved_from_email == 0
+
+
+@pytest.mark.parametrize(
+    ("decision", "status", "publish_in"),
+    [
+        ("requeue", Status.PENDING, timedelta(hours=5)),
+        ("extend", Status.HELD, None),
+        ("extend", Status.PENDING, -timedelta(hours=1)),  # already public by the delay
+        ("extend", Status.APPROVED, -timedelta(hours=1)),
+        ("approve", Status.REMOVED, None),
+    ],
+)
+def test_decisions_the_status_forbids_change_nothing(decision, status, publish_in):
+    now = timezone.now()
+    comment = make_comment(status=status, publish_at=now + publish_in if publish_in is not None else None)
+    moderator = make_user(is_staff=True)
+    act = {
+        "requeue": lambda: services.comment_requeue(comment=comment, moderator=moderator, now=now),
+        "extend": lambda: services.comment_extend_delay(comment=comment, moderator=moderator, hours=24, now=now),
+        "approve": lambda: services.comment_approve(comment=comment, moderator=moderator, now=now),
+    }[decision]
+
+    with pytest.raises(services.TransitionRefused):
+        act()
+    comment.refresh_from_db()
+    assert comment.status == status
+    assert not comment.events.exists()
