@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -110,6 +110,11 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _when(moment):
+    """A date and time as the moderator's language writes them, in the site's time zone."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 def _count_by_address(status):
     """How many comments from the row's address (any case) have this status."""
     return Subquery(
@@ -132,7 +137,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, PublicFilter, ReasonFilter, ("post", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["body", "name", "email", "ip_address"]
-    list_select_related = ["post", "user"]
+    list_select_related = ["post"]
     list_per_page = 50
     actions = ["approve", "reject", "mark_spam", "requeue", "extend_delay"]
     fieldsets = [
@@ -221,9 +226,7 @@ class CommentAdmin(admin.ModelAdmin):
     def publication(self, comment):
         now = timezone.now()
         if comment.is_public(now):
-            return format_html(
-                "{} {}", gettext("public since"), timezone.localtime(comment.publish_at).strftime("%d/%m/%Y %H:%M")
-            )
+            return format_html("{} {}", gettext("public since"), _when(comment.publish_at))
         if comment.status == Status.PENDING:
             hours = max(math.ceil((comment.publish_at - now) / timedelta(hours=1)), 1)
             text = ngettext("public in %(hours)d h", "public in %(hours)d h", hours) % {"hours": hours}
@@ -300,7 +303,7 @@ class CommentAdmin(admin.ModelAdmin):
                     row.status,
                     row.get_status_display(),
                     reverse("admin:comments_comment_change", args=[row.pk]),
-                    timezone.localtime(row.created_at).strftime("%d/%m/%Y %H:%M"),
+                    _when(row.created_at),
                     Truncator(row.body).chars(600),
                 )
                 for row, depth in context_of(comment)
@@ -314,7 +317,7 @@ class CommentAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M"),
+                    _when(event.created_at),
                     event.actor.display_name if event.actor else event.get_source_display(),
                     event.get_from_status_display() or "—",
                     event.get_to_status_display(),
@@ -347,7 +350,7 @@ class CommentAdmin(admin.ModelAdmin):
                 (
                     gettext("%(date)s, by %(who)s: %(why)s")
                     % {
-                        "date": timezone.localtime(version.created_at).strftime("%d/%m/%Y %H:%M"),
+                        "date": _when(version.created_at),
                         "who": version.edited_by.display_name if version.edited_by else "—",
                         "why": version.note,
                     },

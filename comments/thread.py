@@ -104,7 +104,7 @@ def context_of(comment):
 
     Return (comment, depth) pairs in reading order, from one query.
     """
-    rows = list(comment.post.comments.select_related("user").order_by("created_at", "pk"))
+    rows = list(comment.post.comments.order_by("created_at", "pk"))
     by_id = {row.pk: row for row in rows}
     replies = {}
     for row in rows:
