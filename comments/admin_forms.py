@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .badges import identities_for
+from .badges import Voices
 from .models import Comment
 
 REJECTION_REASONS = [
@@ -103,18 +103,11 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].validators.append(MaxLengthValidator(settings.COMMENTS_BODY_MAX_LENGTH))
-        choices = identities_for(user)
+        self.voices = Voices.of(user)
+        choices = self.voices.choices("author", _("%(name)s, as the blog's author"), _("%(name)s for %(organization)s"))
         self.fields["identity"].choices = choices
         self.fields["identity"].initial = choices[0][0]
-        self.user = user
 
     def clean_identity(self):
         """The organisation the reply speaks for, or None for the author's own voice."""
-        value = self.cleaned_data["identity"]
-        if value == "author":
-            return None
-        membership = self.user.memberships.verified().select_related("organization")
-        membership = membership.filter(organization_id=value.removeprefix("org:")).first()
-        if membership is None:
-            raise forms.ValidationError(_("You are not a verified member of this organisation."))
-        return membership.organization
+        return self.voices.organization(self.cleaned_data["identity"], own="author")

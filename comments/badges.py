@@ -71,20 +71,37 @@ def verified_pairs(comments):
     return frozenset(rows.values_list("user_id", "organization_id")) & wanted
 
 
-def identities_for(user):
-    """The voices a staff user may reply with from the admin, as form choices.
+@dataclass(frozen=True)
+class Voices:
+    """The voices a user may write with: their own, and each organisation that verified them.
 
-    Their own, under the Author badge, then each organisation they are a
-    verified member of (value "org:<id>").
+    Forms offer them as choices ("org:<id>" for an organisation) and turn
+    the chosen value back into the organisation, from one query.
     """
-    choices = [("author", gettext("%(name)s, as the blog's author") % {"name": user.display_name})]
-    for membership in user.memberships.verified().select_related("organization"):
-        organization = membership.organization
-        choices.append(
-            (
-                f"org:{organization.pk}",
-                gettext("%(name)s for %(organization)s")
-                % {"name": user.display_name, "organization": organization.name},
-            )
-        )
-    return choices
+
+    user: object
+    organizations: tuple = ()
+
+    @classmethod
+    def of(cls, user):
+        if user is None or not user.is_authenticated:
+            return cls(user)
+        memberships = user.memberships.verified().select_related("organization")
+        return cls(user, tuple(membership.organization for membership in memberships))
+
+    def choices(self, own, own_label, organization_label):
+        """Form choices: `own` for the user's own voice, then one per organisation."""
+        name = self.user.display_name
+        return [(own, own_label % {"name": name})] + [
+            (f"org:{organization.pk}", organization_label % {"name": name, "organization": organization.name})
+            for organization in self.organizations
+        ]
+
+    def organization(self, value, own):
+        """The organisation a chosen value speaks for, None for `own`; LookupError for anything else."""
+        if value in ("", own):
+            return None
+        for organization in self.organizations:
+            if value == f"org:{organization.pk}":
+                return organization
+        raise LookupError(value)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
 
+from .badges import Voices
+
 TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -78,26 +80,17 @@ class CommentForm(forms.Form):
         self.replyable = replyable
         self.user = user if user is not None and user.is_authenticated else None
         self.seconds_to_submit = None
-        self.memberships = (
-            list(self.user.memberships.verified().select_related("organization")) if self.user is not None else []
-        )
-        if self.memberships:
-            name = self.user.display_name
+        self.voices = Voices.of(self.user)
+        if self.voices.organizations:
             self.fields["speak_as"].widget = forms.RadioSelect(
-                choices=[("self", _("%(name)s, personally") % {"name": name})]
-                + [
-                    (
-                        f"org:{m.organization_id}",
-                        _("%(name)s for %(organization)s, with the Verified badge")
-                        % {"name": name, "organization": m.organization.name},
-                    )
-                    for m in self.memberships
-                ]
+                choices=self.voices.choices(
+                    "self", _("%(name)s, personally"), _("%(name)s for %(organization)s, with the Verified badge")
+                )
             )
             self.initial.setdefault("speak_as", "self")
         if not self.is_bound:
             self.initial.setdefault("token", new_form_token())
-        if user is not None and user.is_authenticated:
+        if self.user is not None:
             for name in ("name", "email", "website"):
                 del self.fields[name]
         body = self.fields["body"]
@@ -122,15 +115,12 @@ class CommentForm(forms.Form):
 
     def clean_speak_as(self):
         """The organisation the comment is written for, or None; only its verified members may choose it."""
-        value = self.cleaned_data["speak_as"]
-        if value in ("", "self"):
-            return None
-        for membership in self.memberships:
-            if value == f"org:{membership.organization_id}":
-                return membership.organization
-        raise ValidationError(
-            _("Only a verified representative of an organisation can write in its name."), code="not_a_member"
-        )
+        try:
+            return self.voices.organization(self.cleaned_data["speak_as"], own="self")
+        except LookupError:
+            raise ValidationError(
+                _("Only a verified representative of an organisation can write in its name."), code="not_a_member"
+            ) from None
 
     def clean(self):
         data = super().clean()
