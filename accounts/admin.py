@@ -94,14 +94,21 @@ class MembershipAdmin(admin.ModelAdmin):
     inlines = [MembershipEventInline]
     actions = ["verify", "revoke"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The badge follows (user, organisation): moving a membership to
+        # another person or brand would hand over a verification silently.
+        fixed = ["user", "organization"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
+
     def save_model(self, request, obj, form, change):
-        """A membership added by staff is a request; verifying it is a decision with a trace."""
-        creating = obj.pk is None
-        super().save_model(request, obj, form, change)
-        if creating:
-            MembershipEvent.objects.create(
-                membership=obj, actor=request.user, to_status=obj.status, note=gettext("added by staff")
-            )
+        """A membership added by staff is a request, recorded by the service like any other."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        membership = services.membership_request(
+            user=obj.user, organization=obj.organization, role=obj.role, by=request.user, note=gettext("added by staff")
+        )
+        obj.pk, obj._state.adding = membership.pk, False
 
     def _decide(self, request, queryset, decide, message):
         done = 0

@@ -45,18 +45,20 @@ def _record(membership, to_status, *, actor, method="", note="", now=None, **cha
     return event
 
 
-def membership_request(*, user, organization, role="", now=None):
-    """Ask to speak for an organisation; a revoked member may ask again."""
+def membership_request(*, user, organization, role="", by=None, note="", now=None):
+    """Ask to speak for an organisation (the user, or staff `by` on their behalf); a revoked member may ask again."""
     now = now or timezone.now()
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=organization, defaults={"role": role, "requested_at": now}
-    )
-    if created:
-        MembershipEvent.objects.create(
-            membership=membership, actor=user, to_status=Membership.Status.REQUESTED, created_at=now
+    actor = by or user
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organization=organization, defaults={"role": role, "requested_at": now}
         )
-    elif membership.status == Membership.Status.REVOKED:
-        _record(membership, Membership.Status.REQUESTED, actor=user, now=now, role=role or membership.role)
+        if created:
+            MembershipEvent.objects.create(
+                membership=membership, actor=actor, to_status=Membership.Status.REQUESTED, note=note, created_at=now
+            )
+    if not created and membership.status == Membership.Status.REVOKED:
+        _record(membership, Membership.Status.REQUESTED, actor=actor, note=note, now=now, role=role or membership.role)
     return membership
 
 
