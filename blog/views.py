@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
@@ -9,24 +8,22 @@ from comments import services
 from comments import session as comment_session
 from comments.client import client_ip, user_agent
 from comments.forms import CommentForm
-from comments.models import public_q
 from comments.policy import Outcome
 from comments.thread import thread_for
 
 from .models import Post
 
 
-def with_public_comment_count(posts, now=None):
-    """Annotate each post with its number of public comments, in the same query."""
-    return posts.annotate(public_comment_count=Count("comments", filter=public_q(now, prefix="comments__")))
-
-
 class PublishedPostMixin:
     """Listings show published posts only, newest first, with their authors and counts."""
 
     def get_queryset(self):
-        posts = Post.objects.published().select_related("author").order_by("-published_at", "-id")
-        return with_public_comment_count(posts)
+        return (
+            Post.objects.published()
+            .with_public_comment_count()
+            .select_related("author")
+            .order_by("-published_at", "-id")
+        )
 
     def get_paginate_by(self, queryset):
         # Read on each request, not once at import, so the setting can change.
