@@ -169,6 +169,11 @@ ALLOWED_FROM = {
 }
 
 
+def allows(comment, to_status):
+    """Whether ALLOWED_FROM lets this comment reach `to_status` (pages use it to offer a decision)."""
+    return comment.status in ALLOWED_FROM[to_status]
+
+
 def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, allowed_from=None, **changes):
     """Move a comment to a new status and record the event, atomically.
 

@@ -31,11 +31,7 @@ def report(request, pk):
 def remove(request, pk):
     """Let a commenter withdraw their own comment; the moderators keep its record."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    if not comment_session.owns(request, comment) or comment.status in (
-        Comment.Status.REMOVED,
-        Comment.Status.REJECTED,
-        Comment.Status.SPAM,
-    ):
+    if not comment_session.owns(request, comment) or not services.allows(comment, Comment.Status.REMOVED):
         return render(request, "403.html", status=403)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_remove.html", {"comment": comment})
