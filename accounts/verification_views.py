@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -78,6 +79,10 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "memberships": verified,
+            # One sentence to translate: the names go into it already marked up.
+            "organization_names": format_html_join(
+                ", ", "<strong>{}</strong>", ((membership.organization.name,) for membership in verified)
+            ),
             "unanswered": [row for row in rows if not row.answered],
             "answered": [row for row in rows if row.answered],
         },
