@@ -188,15 +188,14 @@ def _answered(comment_id, organization_id, children, comments, members):
     return False
 
 
-def dashboard_mentions(*, user, now=None, limit=DASHBOARD_LIMIT):
-    """The public comments naming the user's organisations, unanswered first, newest first.
+def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
+    """The public comments naming these organisations (a representative's), unanswered first, newest first.
 
     Each mention gets `answered`: whether a public reply below it, at any
     depth, came from the organisation or one of its verified members. The
     number of queries does not depend on the number of mentions.
     """
     now = now or timezone.now()
-    organization_ids = list(Membership.objects.verified().filter(user=user).values_list("organization_id", flat=True))
     if not organization_ids:
         return []
     members = defaultdict(set)

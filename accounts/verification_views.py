@@ -70,10 +70,10 @@ def verification_link(request, token):
 @login_required
 def dashboard(request):
     """The public comments that name the representative's organisations, unanswered first."""
-    verified = Membership.objects.verified().filter(user=request.user).select_related("organization")
+    verified = list(Membership.objects.verified().filter(user=request.user).select_related("organization"))
     if not verified:
         return render(request, "accounts/dashboard.html", {"memberships": []}, status=403)
-    rows = mentions.dashboard_mentions(user=request.user)
+    rows = mentions.dashboard_mentions(organization_ids=[membership.organization_id for membership in verified])
     return render(
         request,
         "accounts/dashboard.html",
