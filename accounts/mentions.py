@@ -95,6 +95,15 @@ def site_url():
     return f"{scheme}://{hosts[0] if hosts else 'localhost'}/"
 
 
+def _speaks_for(comment, organization_id, member_ids):
+    """Whether a comment (or a row with its organization_id and user_id) is the organisation's own voice.
+
+    Written in its name, or by one of its verified members (`member_ids`):
+    such a comment is no news to them, and under a mention it is an answer.
+    """
+    return comment.organization_id == organization_id or comment.user_id in member_ids
+
+
 def _send_notice(*, comment, recipient, organizations, now):
     """Claim the (comment, recipient) pair and send the e-mail; a failed send releases the claim."""
     context = {
@@ -147,8 +156,8 @@ def mention_notices_send(*, now=None, comment_ids=None):
     letters = defaultdict(list)
     for mention in due:
         comment = mention.comment
-        if comment.organization_id == mention.organization_id or comment.user_id in members[mention.organization_id]:
-            continue  # The organisation speaking, or one of its own representatives.
+        if _speaks_for(comment, mention.organization_id, members[mention.organization_id]):
+            continue
         for user_id in members[mention.organization_id]:
             letters[comment, user_id].append(mention.organization)
 
@@ -182,9 +191,9 @@ def _answered(comment_id, organization_id, children, comments, members):
     stack = list(children.get(comment_id, ()))
     while stack:
         reply = comments[stack.pop()]
-        if reply["organization_id"] == organization_id or reply["user_id"] in members:
+        if _speaks_for(reply, organization_id, members):
             return True
-        stack.extend(children.get(reply["id"], ()))
+        stack.extend(children.get(reply.id, ()))
     return False
 
 
@@ -211,8 +220,7 @@ def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
         for mention in Mention.objects.filter(public_q(now, prefix="comment__"), organization__in=organization_ids)
         .select_related("comment__post", "comment__user", "organization")
         .order_by("-comment__publish_at", "-comment_id")[:limit]
-        if mention.comment.organization_id != mention.organization_id
-        and mention.comment.user_id not in members[mention.organization_id]
+        if not _speaks_for(mention.comment, mention.organization_id, members[mention.organization_id])
     ]
     if not mentions:
         return []
@@ -221,11 +229,11 @@ def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
     for row in (
         Comment.objects.public(now)
         .filter(post__in={m.comment.post_id for m in mentions})
-        .values("id", "parent_id", "user_id", "organization_id")
+        .values_list("id", "parent_id", "user_id", "organization_id", named=True)
     ):
-        comments[row["id"]] = row
-        if row["parent_id"]:
-            children[row["parent_id"]].append(row["id"])
+        comments[row.id] = row
+        if row.parent_id:
+            children[row.parent_id].append(row.id)
     for mention in mentions:
         mention.answered = _answered(
             mention.comment_id, mention.organization_id, children, comments, members[mention.organization_id]
