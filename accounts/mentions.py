@@ -218,7 +218,7 @@ def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
     mentions = [
         mention
         for mention in Mention.objects.filter(public_q(now, prefix="comment__"), organization__in=organization_ids)
-        .select_related("comment__post", "comment__user", "organization")
+        .select_related("comment__post", "organization")
         .order_by("-comment__publish_at", "-comment_id")[:limit]
         if not _speaks_for(mention.comment, mention.organization_id, members[mention.organization_id])
     ]
