@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Membership, Organization
+from .models import Organization
 
 
 class MembershipRequestForm(forms.Form):
@@ -41,9 +41,7 @@ class MembershipRequestForm(forms.Form):
 
     def clean_organization(self):
         organization = self.cleaned_data["organization"]
-        if Membership.objects.filter(
-            user=self.user, organization=organization, status=Membership.Status.VERIFIED
-        ).exists():
+        if self.user.memberships.verified().filter(organization=organization).exists():
             raise ValidationError(
                 _("You already represent %(organization)s."),
                 code="already_verified",
