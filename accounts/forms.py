@@ -50,7 +50,7 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError:
             email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-            pending = User.objects.filter(email__iexact=email, awaiting_confirmation=True).first() if email else None
+            pending = User.objects.awaiting_confirmation(email) if email else None
             if pending is not None and password and pending.check_password(password):
                 raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from None
             raise
@@ -116,7 +116,7 @@ class ResendConfirmationForm(forms.Form):
 
     def pending_user(self):
         """The account awaiting confirmation at this address, if any (the page never says)."""
-        return User.objects.filter(email__iexact=self.cleaned_data["email"], awaiting_confirmation=True).first()
+        return User.objects.awaiting_confirmation(self.cleaned_data["email"])
 
 
 AVATAR_SIZE = (256, 256)

@@ -26,6 +26,10 @@ class UserManager(BaseUserManager):
         """Log in whatever case the address is typed in."""
         return self.get(email__iexact=email)
 
+    def awaiting_confirmation(self, email):
+        """The account at this address, in any case, that waits for its owner's confirmation; else None."""
+        return self.filter(email__iexact=email, awaiting_confirmation=True).first()
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address and signs with a display name."""
