@@ -20,8 +20,6 @@ from . import self_service
 from .forms import DeleteAccountForm, ProfileForm, ResendConfirmationForm, SignupForm
 from .tokens import ConfirmationRefused, user_for_confirmation
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 def _base_url(request):
     return f"{request.scheme}://{request.get_host()}"
@@ -59,7 +57,7 @@ def signup_confirm(request, token):
     if request.method == "GET":
         return render(request, "accounts/signup_confirm.html", {"pending_user": user})
     self_service.user_confirm(user=user)
-    login(request, user, backend=BACKEND)
+    login(request, user)
     messages.success(request, _("Your address is confirmed and you are logged in. Welcome!"))
     return redirect("accounts:profile")
 
