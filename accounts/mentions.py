@@ -27,14 +27,13 @@ from functools import cache
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from comments.models import Comment, public_q
 
+from .emails import mail_send
 from .models import Membership, Mention, MentionNotice, Organization
 
 logger = logging.getLogger(__name__)
@@ -119,9 +118,7 @@ def _send_notice(*, comment, recipient, organizations, now):
         with transaction.atomic():
             MentionNotice.objects.create(comment=comment, recipient=recipient, sent_at=now)
             with translation.override(settings.LANGUAGE_CODE):
-                subject = render_to_string("accounts/email/mention_subject.txt", context)
-                body = render_to_string("accounts/email/mention_body.txt", context)
-            send_mail(" ".join(subject.split()), body, None, [recipient.email])
+                mail_send(template="accounts/email/mention", context=context, to=recipient.email)
     except IntegrityError:
         return False  # Already told, by another run.
     return True

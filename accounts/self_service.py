@@ -5,9 +5,7 @@ request. Links in e-mails are built from `base_url` (scheme and host).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -15,6 +13,7 @@ from django.utils.translation import gettext
 from comments.models import Comment, Status
 from comments.services import comment_remove
 
+from .emails import mail_send
 from .models import User
 from .tokens import confirmation_token
 
@@ -41,9 +40,7 @@ def confirmation_send(*, user, base_url):
         "blog_title": settings.BLOG_TITLE,
         "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    subject = render_to_string("accounts/email/confirmation_subject.txt", context)
-    body = render_to_string("accounts/email/confirmation_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    mail_send(template="accounts/email/confirmation", context=context, to=user.email)
 
 
 def user_confirm(*, user):

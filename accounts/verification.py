@@ -10,12 +10,11 @@ address, the blog's staff decide in the admin.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .emails import mail_send
 from .models import Organization
 
 
@@ -88,6 +87,4 @@ def verification_link_send(*, membership, email, absolute_uri):
         "link": absolute_uri(reverse("accounts:verification_link", kwargs={"token": token})),
         "hours": int(settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE.total_seconds() // 3600),
     }
-    subject = render_to_string("accounts/email/verification_subject.txt", context)
-    body = render_to_string("accounts/email/verification_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [email])
+    mail_send(template="accounts/email/verification", context=context, to=email)

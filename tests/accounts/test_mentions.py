@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts import mentions, services
+from accounts import emails, mentions, services
 from accounts.models import Membership, Mention, MentionNotice, Organization
 from comments import services as comment_services
 from comments.models import Status
@@ -255,7 +255,7 @@ def test_a_failed_send_is_tried_again_on_the_next_run(post, representatives, mon
     def broken(*args, **kwargs):
         raise ConnectionRefusedError
 
-    monkeypatch.setattr(mentions, "send_mail", broken)
+    monkeypatch.setattr(emails, "send_mail", broken)
     send_notices()
     assert not MentionNotice.objects.exists()
 
