@@ -4,14 +4,13 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from blog.images import ImageUploadField, reencode
 
 from .impersonation import imitated
 from .models import User
-from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, user_signup
+from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, avatar_file_discard, user_signup
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -153,10 +152,8 @@ class ProfileForm(forms.ModelForm):
 
     def save(self, commit=True):
         user = super().save(commit=commit)
-        if commit and self.previous_avatar and self.previous_avatar != (user.avatar.name if user.avatar else ""):
-            storage = User._meta.get_field("avatar").storage
-            previous = self.previous_avatar
-            transaction.on_commit(lambda: storage.delete(previous))
+        if commit and self.previous_avatar != (user.avatar.name if user.avatar else ""):
+            avatar_file_discard(self.previous_avatar)
         return user
 
 

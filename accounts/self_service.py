@@ -51,6 +51,13 @@ def user_confirm(*, user):
     return user
 
 
+def avatar_file_discard(name):
+    """Delete an avatar file from storage once the transaction that let go of it commits."""
+    if name:
+        storage = User._meta.get_field("avatar").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _iso(moment):
     return moment.isoformat() if moment else None
 
@@ -146,6 +153,4 @@ def user_delete(*, user, comments, now=None):
             deleted_name = gettext("Deleted account")
         own.update(user=None, name=deleted_name, email="", website="", updated_at=now)
         user.delete()
-        if avatar:
-            storage = User._meta.get_field("avatar").storage
-            transaction.on_commit(lambda: storage.delete(avatar))
+        avatar_file_discard(avatar)
