@@ -195,7 +195,7 @@ def _answered(comment_id, organization_id, children, comments, members):
 
 
 def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
-    """The public comments naming these organisations (a representative's), unanswered first, newest first.
+    """The public comments naming these organisations (a representative's), newest first.
 
     Each mention gets `answered`: whether a public reply below it, at any
     depth, came from the organisation or one of its verified members. The
@@ -235,5 +235,4 @@ def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
         mention.answered = _answered(
             mention.comment_id, mention.organization_id, children, comments, members[mention.organization_id]
         )
-    # Stable sort: the newest-first order holds within each group.
-    return sorted(mentions, key=lambda mention: mention.answered)
+    return mentions
