@@ -86,7 +86,7 @@ def mentions_record(*, comment, now=None):
 
 def site_url():
     """The address links in e-mails start with: SITE_URL, or the first host the blog answers to."""
-    configured = getattr(settings, "SITE_URL", "")
+    configured = settings.SITE_URL
     if configured:
         return configured.rstrip("/") + "/"
     hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
