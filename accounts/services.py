@@ -19,7 +19,15 @@ LINK_SALT = "accounts.membership-verification"
 
 
 class MembershipRefused(ValueError):
-    """The change asked for does not apply to this membership (or this link)."""
+    """The change asked for does not apply to this membership (or this link).
+
+    `reason` is a code pages can choose their words by: already_verified,
+    already_revoked, off_domain, or for links expired, invalid, used.
+    """
+
+    def __init__(self, reason, message=""):
+        super().__init__(message or reason)
+        self.reason = reason
 
 
 def _record(membership, to_status, *, actor, method="", note="", now=None, **changes):
@@ -65,7 +73,7 @@ def membership_request(*, user, organization, role="", by=None, note="", now=Non
 def membership_verify(*, membership, by=None, method=Membership.Method.STAFF, email="", note="", now=None):
     now = now or timezone.now()
     if membership.status == Membership.Status.VERIFIED:
-        raise MembershipRefused("This membership is already verified.")
+        raise MembershipRefused("already_verified", "This membership is already verified.")
     return _record(
         membership,
         Membership.Status.VERIFIED,
@@ -82,14 +90,14 @@ def membership_verify(*, membership, by=None, method=Membership.Method.STAFF, em
 def membership_revoke(*, membership, by, note="", now=None):
     """Take the badge away, from old comments too (badges are derived when pages are drawn)."""
     if membership.status == Membership.Status.REVOKED:
-        raise MembershipRefused("This membership is already revoked.")
+        raise MembershipRefused("already_revoked", "This membership is already revoked.")
     return _record(membership, Membership.Status.REVOKED, actor=by, note=note, now=now, decided_by=by)
 
 
 def verification_token(membership, email):
     """A signed token for a link to `email`, valid until the membership's next event."""
     if not membership.organization.owns_address(email):
-        raise MembershipRefused("The address is not on one of the organisation's domains.")
+        raise MembershipRefused("off_domain", "The address is not on one of the organisation's domains.")
     last_event = membership.events.order_by("-pk").values_list("pk", flat=True).first()
     return signing.dumps({"m": membership.pk, "e": email.lower(), "v": last_event}, salt=LINK_SALT)
 

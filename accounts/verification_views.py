@@ -57,7 +57,7 @@ def verification_link(request, token):
     try:
         membership = services.membership_verify_by_link(token=token, user=request.user)
     except services.MembershipRefused as refusal:
-        reason = str(refusal) if str(refusal) in REFUSALS else "invalid"
+        reason = refusal.reason if refusal.reason in REFUSALS else "invalid"
         return render(request, "accounts/verification_failed.html", {"reason": reason}, status=400)
     messages.success(
         request,
