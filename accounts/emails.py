@@ -1,14 +1,74 @@
-"""The e-mails the accounts app sends, each a pair of templates: <name>_subject.txt and <name>_body.txt."""
+"""The blog's e-mails: rendered from templates, sent by the background worker.
 
-from django.core.mail import send_mail
+Each e-mail is a set of templates: <name>_subject.txt, <name>_body.txt and,
+when it exists, <name>_body.html. They are rendered in the recipient's
+language where the e-mail is asked for, and the rendered message goes to
+the task queue (`email_send`): a page or a service never waits for the mail
+server, and a message waits in the database while no worker runs. The
+queue is a table of the same database, so a message enqueued inside a
+transaction is sent only if that transaction commits.
+
+Links in e-mails are absolute: `absolute_url` is the one place that builds
+them, from SITE_URL.
+"""
+
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
-def mail_send(*, template, context, to):
-    """Render a subject and body from `template` and send them to one address.
+def site_url():
+    """The address links in e-mails start with: SITE_URL, or the first host the blog answers to."""
+    configured = settings.SITE_URL
+    if configured:
+        return configured.rstrip("/") + "/"
+    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{hosts[0] if hosts else 'localhost'}/"
 
-    The subject is kept on one line: a header cannot hold a line break.
+
+def absolute_url(path):
+    """A path of the site (reverse(), get_absolute_url()) as a full address for an e-mail."""
+    return urljoin(site_url(), path)
+
+
+def message_render(*, template, context, language=None):
+    """Subject, plain text and HTML (or "") of an e-mail, in `language` (else the current one).
+
+    The subject starts with the blog's name and is kept on one line: a
+    header cannot hold a line break.
     """
-    subject = render_to_string(f"{template}_subject.txt", context)
-    body = render_to_string(f"{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    context = {"blog_title": settings.BLOG_TITLE, **context}
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+        try:
+            html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    return {"subject": f"[{settings.BLOG_TITLE}] {subject}", "body": body, "html": html}
+
+
+def message_send(*, subject, body, html, to, headers=None):
+    """Send one rendered e-mail now (the worker calls this)."""
+    message = EmailMultiAlternatives(subject, body, None, to, headers=headers or {})
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+@task
+def email_send(*, subject, body, html, to, headers=None):
+    """The worker's side of mail_send."""
+    message_send(subject=subject, body=body, html=html, to=to, headers=headers)
+
+
+def mail_send(*, template, context, to, language=None):
+    """Render an e-mail now and queue it for the worker, to one address."""
+    message = message_render(template=template, context=context, language=language)
+    email_send.enqueue(to=[to], **message)
