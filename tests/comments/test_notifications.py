@@ -366,3 +366,39 @@ def test_a_claimed_email_is_not_sent_by_a_second_worker(post):
 
     assert outcome == delivery.Outcome.SKIPPED
     assert mail.outbox == []
+
+
+def test_a_bounce_entered_in_the_admin_in_another_case_is_the_same_address(client):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    Suppression.objects.create(email="camille@example.org", reason=Suppression.Reason.UNSUBSCRIBED)
+
+    response = client.post(
+        reverse("admin:comments_suppression_add"), {"email": "Camille@Example.org", "reason": "bounced", "note": ""}
+    )
+
+    assert response.status_code == 200  # The form again, with an error: no duplicate, no crash.
+    assert Suppression.objects.count() == 1
+
+
+def test_readers_words_are_escaped_in_the_html_part(post, moderators):
+    send(post, body="<script>alert(1)</script> & <b>bold</b>")
+
+    html = sent_to("mod@example.com")[0].alternatives[0][0]
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_french_subscriber_gets_french_replies_and_an_english_one_english(post):
+    for language in ("fr", "en"):
+        mine = make_comment(post=post, email=f"{language}@example.com")
+        services.subscription_create(comment=mine, scope="thread", language=language)
+    Subscription.objects.update(confirmed_at=SUBMITTED)
+    mail.outbox.clear()  # The confirmation links.
+
+    notifications.publication_announce(comment=make_comment(post=post, name="Lou", body="Bonjour"))
+
+    [french] = sent_to("fr@example.com")
+    [english] = sent_to("en@example.com")
+    assert "Lou a commenté" in french.subject
+    assert "Ne plus recevoir" in french.body
+    assert "Lou commented on" in english.subject
