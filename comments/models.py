@@ -327,13 +327,13 @@ class Suppression(models.Model):
     def __str__(self):
         return self.email
 
-    def clean(self):
-        # Before the admin's uniqueness check, so "A@x" is found to be "a@x".
-        self.email = self.email.strip().lower()
-
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the admin's uniqueness check, so "A@x" is found to be "a@x".
+        self.email = self.email.strip().lower()
 
 
 class Delivery(models.Model):
