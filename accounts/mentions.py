@@ -31,7 +31,7 @@ from django.utils import timezone
 from comments.delivery import Outcome, deliver
 from comments.models import Comment, Delivery, public_q
 
-from .emails import absolute_url, site_url  # noqa: F401 - site_url: the one way to build links, used here before.
+from .emails import absolute_url
 from .models import Membership, Mention, Organization
 
 logger = logging.getLogger(__name__)

@@ -280,8 +280,8 @@ COMMENTS_FLAGS_TO_HOLD = env_int("COMMENTS_FLAGS_TO_HOLD", 3)
 # A verified representative speaking for their organisation is published at once.
 COMMENTS_APPROVE_VERIFIED = env_bool("COMMENTS_APPROVE_VERIFIED", True)
 
-# The site's address, for links in e-mails sent outside a request (mention
-# notices); empty: the first of ALLOWED_HOSTS (accounts.mentions.site_url).
+# The site's address, for links in e-mails (all sent by the worker, outside a
+# request); empty: the first of ALLOWED_HOSTS (accounts.emails.site_url).
 SITE_URL = env("SITE_URL", "")
 
 # Accounts: how long a membership verification link sent to a brand's domain stays valid.

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import delivery, services, tasks
 from comments.models import Comment, Delivery, Status
+from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
 
@@ -97,9 +98,14 @@ def test_account_emails_wait_for_the_worker_too(database_queue, client):
     )
     assert mail.outbox == []
 
+    make_user(email="old@example.org")
+    client.post("/accounts/password/reset/", {"email": "old@example.org"})
+    assert mail.outbox == []
+
     run_worker()
 
-    assert [message.to for message in mail.outbox] == [["new@example.org"]]
+    assert sorted(message.to[0] for message in mail.outbox) == ["new@example.org", "old@example.org"]
+    assert "https://testserver/accounts/signup/confirm/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db(transaction=True)
