@@ -12,14 +12,18 @@ Links in e-mails are absolute: `absolute_url` is the one place that builds
 them, from SITE_URL.
 """
 
+from datetime import timedelta
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from django.tasks import task, task_backends
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+# When a send fails (the mail server is down), the task runs again after these delays.
+RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6)]
 
 
 def site_url():
@@ -62,10 +66,27 @@ def message_send(*, subject, body, html, to, headers=None):
     message.send()
 
 
+def retry_later(task, *args, attempt, **kwargs):
+    """Queue `task` again after the attempt's delay; False when it has had its tries or cannot wait.
+
+    The database queue does not retry a failed task by itself. Tasks that
+    send notifications may run again safely: the ledger (comments.delivery)
+    skips what was already sent.
+    """
+    if attempt > len(RETRY_DELAYS) or not task_backends[task.backend].supports_defer:
+        return False
+    task.using(run_after=timezone.now() + RETRY_DELAYS[attempt - 1]).enqueue(*args, attempt=attempt + 1, **kwargs)
+    return True
+
+
 @task
-def email_send(*, subject, body, html, to, headers=None):
-    """The worker's side of mail_send."""
-    message_send(subject=subject, body=body, html=html, to=to, headers=headers)
+def email_send(*, subject, body, html, to, headers=None, attempt=1):
+    """The worker's side of mail_send; tried again later if the mail server fails."""
+    try:
+        message_send(subject=subject, body=body, html=html, to=to, headers=headers)
+    except Exception:
+        retry_later(email_send, attempt=attempt, subject=subject, body=body, html=html, to=to, headers=headers)
+        raise
 
 
 def mail_send(*, template, context, to, language=None):

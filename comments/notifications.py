@@ -60,15 +60,18 @@ def admin_url(comment):
 
 
 def moderators_notify(*, event_id, now=None):
-    """Tell the moderators that a comment entered the queue or was held (unless they get digests)."""
+    """Tell the moderators that a comment entered the queue or was held (unless they get digests).
+
+    Return each e-mail's outcome.
+    """
     if settings.NOTIFICATIONS_MODERATOR_DIGEST:
-        return 0
+        return []
     event = ModerationEvent.objects.select_related("comment__post").filter(pk=event_id).first()
     if event is None or event.comment.status != event.to_status:
-        return 0  # Decided since: nothing left to look at.
+        return []  # Decided since: nothing left to look at.
     comment = event.comment
     context = {"comment": comment, "post": comment.post, "event": event, "admin_url": admin_url(comment)}
-    return sum(
+    return [
         deliver(
             kind=Delivery.Kind.QUEUED,
             recipient=address,
@@ -78,9 +81,8 @@ def moderators_notify(*, event_id, now=None):
             language=settings.LANGUAGE_CODE,
             now=now,
         )
-        == Outcome.SENT
         for address in moderator_addresses()
-    )
+    ]
 
 
 def digest_period(now):

@@ -5,7 +5,9 @@ written to the same database, so a decision that rolls back leaves no
 e-mail behind, and a decision that commits has its e-mail waiting even
 if no worker runs at that moment.
 
-`periodic` does what no single event triggers: announcing comments whose
+A send that fails is tried again later (accounts.emails.retry_later);
+comments whose announcement failed stay unannounced for the next periodic
+run. `periodic` does what no single event triggers: announcing comments whose
 publish_at passed, the moderators' digest, the purge. It enqueues its next
 run NOTIFICATIONS_PERIOD later, so one run started by `manage.py
 periodic_tasks --schedule` keeps a worker busy for good; `manage.py
@@ -20,19 +22,28 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from accounts.emails import retry_later
+
 from . import notifications, retention
+from .delivery import Outcome
 
 logger = logging.getLogger(__name__)
 
 
 @task
-def moderators_notify(event_id):
-    return notifications.moderators_notify(event_id=event_id)
+def moderators_notify(event_id, attempt=1):
+    outcomes = notifications.moderators_notify(event_id=event_id)
+    if Outcome.FAILED in outcomes:
+        retry_later(moderators_notify, event_id, attempt=attempt)
+    return [str(outcome) for outcome in outcomes]
 
 
 @task
-def rejection_notify(event_id, share_reason=False):
-    return notifications.rejection_notify(event_id=event_id, share_reason=share_reason)
+def rejection_notify(event_id, share_reason=False, attempt=1):
+    outcome = notifications.rejection_notify(event_id=event_id, share_reason=share_reason)
+    if outcome == Outcome.FAILED:
+        retry_later(rejection_notify, event_id, share_reason, attempt=attempt)
+    return str(outcome)
 
 
 @task
@@ -44,8 +55,11 @@ def publication_announce(comment_id):
 
 
 @task
-def subscription_confirmation_send(subscription_id):
-    return notifications.subscription_confirmation_send(subscription_id=subscription_id)
+def subscription_confirmation_send(subscription_id, attempt=1):
+    outcome = notifications.subscription_confirmation_send(subscription_id=subscription_id)
+    if outcome == Outcome.FAILED:
+        retry_later(subscription_confirmation_send, subscription_id, attempt=attempt)
+    return str(outcome)
 
 
 def periodic_run(*, now=None, dry_run=False):

@@ -140,3 +140,54 @@ def test_two_workers_racing_for_the_same_email_send_it_once():
 
     assert sorted(outcomes) == [delivery.Outcome.SENT, delivery.Outcome.SKIPPED]
     assert len(mail.outbox) == 1
+
+
+def test_a_send_that_fails_is_tried_again_later_and_sent_once(database_queue, settings, monkeypatch):
+    settings.NOTIFICATIONS_MODERATOR_EMAILS = ["desk@example.net", "other@example.net"]
+    real = delivery.message_send
+
+    def down_for_desk(**kwargs):
+        if kwargs["to"] == ["desk@example.net"]:
+            raise ConnectionRefusedError("mail server down")
+        real(**kwargs)
+
+    monkeypatch.setattr(delivery, "message_send", down_for_desk)
+    services.comment_create(post=make_post(), name="Camille", email="camille@example.org", body="Hello")
+    run_worker()
+
+    assert [message.to for message in mail.outbox] == [["other@example.net"]]
+    [retry] = DBTaskResult.objects.filter(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+
+    monkeypatch.setattr(delivery, "message_send", real)
+    run_worker()
+    assert len(mail.outbox) == 1  # Not before its time.
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        run_worker()
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["desk@example.net", "other@example.net"]
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_an_account_email_that_fails_is_tried_again_later(database_queue, monkeypatch):
+    from accounts import emails
+
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["to"])
+        if len(calls) == 1:
+            raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(emails, "message_send", flaky)
+    emails.mail_send(
+        template="comments/email/confirm", context={"post": make_post(), "link": "x", "hours": 1}, to="a@example.org"
+    )
+    run_worker()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        run_worker()
+
+    assert calls == [["a@example.org"], ["a@example.org"]]
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
