@@ -12,6 +12,7 @@ Links in e-mails are absolute: `absolute_url` is the one place that builds
 them, from SITE_URL.
 """
 
+import email.policy
 from datetime import timedelta
 from urllib.parse import urljoin
 
@@ -58,9 +59,40 @@ def message_render(*, template, context, language=None):
     return {"subject": f"[{settings.BLOG_TITLE}] {subject}", "body": body, "html": html}
 
 
+class _UnfoldedListUnsubscribe(email.policy.EmailPolicy):
+    """email.policy.default, except that List-Unsubscribe stays on one line.
+
+    Python folds a header longer than 78 characters; one without spaces
+    (the long signed URL) becomes RFC 2047 encoded words, which mail
+    providers' one-click unsubscribe does not decode. RFC 5322 allows a
+    line of 998 characters, and the URL is plain ASCII.
+    """
+
+    def _one_line(self, name, value):
+        line = f"{name}: {value}"
+        if name.lower() == "list-unsubscribe" and line.isascii() and len(line) <= 998:
+            return line + self.linesep
+        return None
+
+    def fold(self, name, value):
+        return self._one_line(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        line = self._one_line(name, value)
+        return line.encode("ascii") if line else super().fold_binary(name, value)
+
+
+ONE_CLICK_POLICY = _UnfoldedListUnsubscribe()
+
+
+class BlogMessage(EmailMultiAlternatives):
+    def message(self, *, policy=ONE_CLICK_POLICY):
+        return super().message(policy=policy)
+
+
 def message_send(*, subject, body, html, to, headers=None):
     """Send one rendered e-mail now (the worker calls this)."""
-    message = EmailMultiAlternatives(subject, body, None, to, headers=headers or {})
+    message = BlogMessage(subject, body, None, to, headers=headers or {})
     if html:
         message.attach_alternative(html, "text/html")
     message.send()

@@ -270,6 +270,8 @@ def test_every_notification_carries_one_click_unsubscribe_headers_and_link(post,
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert header[1:-1] in message.body
         assert header[1:-1] in message.alternatives[0][0]
+        # On one line, as sent: not folded into encoded words one-click clients cannot read.
+        assert f"\nList-Unsubscribe: {header}\n".encode() in message.message().as_bytes()
 
 
 def test_one_click_unsubscribe_works_without_login_or_csrf_and_nothing_is_sent_again(post, moderators):
