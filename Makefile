@@ -35,10 +35,16 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-## Serve the demo blog on SQLite at http://127.0.0.1:8000 (admin: see README).
+## Serve the demo blog on SQLite at http://127.0.0.1:8000 (admin: see README),
+## with the background worker beside it (e-mails, with links to this server);
+## stopping the server stops it.
 run: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py periodic_tasks --schedule
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+		$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM HUP; \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Serve with gunicorn and WhiteNoise, as in production (needs SECRET_KEY, ALLOWED_HOSTS).

@@ -1,13 +1,21 @@
 from pathlib import Path
 
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from blog.images import ImageUploadField, reencode
 
+from .emails import email_send
 from .impersonation import imitated
 from .models import User
 from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, avatar_file_discard, user_signup
@@ -182,3 +190,15 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("This is not your password."), code="password_incorrect")
         return password
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset form, whose e-mail the worker sends like every other (accounts.emails)."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        body = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        email_send.enqueue(subject=subject, body=body, html=html, to=[to_email])

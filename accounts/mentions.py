@@ -3,14 +3,13 @@
 A comment's mentions are recorded when it is saved, whatever its status
 (comment_mentions_sync, called by comments.services after a comment is
 created or approved). Its organisations' verified representatives are told
-by e-mail once the comment is public. A pending comment becomes public when
-its publish_at passes, with no event to hook on, so the
-`send_mention_notices` command (run by cron or a worker) sends what is due;
-the services call the same function right after an approval so the
-representatives need not wait for the next run.
+by e-mail once the comment is public, by the background worker: the task
+that announces a comment's publication (comments.notifications) calls
+mention_notices_send, and `send_mention_notices` does the same for
+whatever is due, from cron or by hand.
 
-Each representative gets at most one e-mail per comment (MentionNotice has a
-unique constraint), never for a comment that is not public (held, rejected,
+Each representative gets at most one e-mail per comment (the notification
+ledger, comments.delivery), never for a comment that is not public (held, rejected,
 spam, still pending), and never for a comment written by one of that
 organisation's own verified representatives. Once a mention has been
 handled it is marked notified: someone verified later is not sent old news.
@@ -24,17 +23,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from functools import cache
-from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from comments.models import Comment, public_q
+from comments.delivery import Outcome, deliver
+from comments.models import Comment, Delivery, public_q
 
-from .emails import mail_send
-from .models import Membership, Mention, MentionNotice, Organization
+from .emails import absolute_url
+from .models import Membership, Mention, Organization
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +82,6 @@ def mentions_record(*, comment, now=None):
     return list(found)
 
 
-def site_url():
-    """The address links in e-mails start with: SITE_URL, or the first host the blog answers to."""
-    configured = settings.SITE_URL
-    if configured:
-        return configured.rstrip("/") + "/"
-    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{hosts[0] if hosts else 'localhost'}/"
-
-
 def _speaks_for(comment, organization_id, member_ids):
     """Whether a comment (or a row with its organization_id and user_id) is the organisation's own voice.
 
@@ -104,24 +92,24 @@ def _speaks_for(comment, organization_id, member_ids):
 
 
 def _send_notice(*, comment, recipient, organizations, now):
-    """Claim the (comment, recipient) pair and send the e-mail; a failed send releases the claim."""
+    """One e-mail per comment and recipient, through the notification ledger: never twice."""
     context = {
         "recipient": recipient,
         "comment": comment,
         "post": comment.post,
         "organizations": ", ".join(organization.name for organization in organizations),
-        "blog_title": settings.BLOG_TITLE,
-        "comment_url": urljoin(site_url(), comment.get_absolute_url()),
-        "dashboard_url": urljoin(site_url(), reverse("accounts:dashboard")),
+        "comment_url": absolute_url(comment.get_absolute_url()),
+        "dashboard_url": absolute_url(reverse("accounts:dashboard")),
     }
-    try:
-        with transaction.atomic():
-            MentionNotice.objects.create(comment=comment, recipient=recipient, sent_at=now)
-            with translation.override(settings.LANGUAGE_CODE):
-                mail_send(template="accounts/email/mention", context=context, to=recipient.email)
-    except IntegrityError:
-        return False  # Already told, by another run.
-    return True
+    return deliver(
+        kind=Delivery.Kind.MENTION,
+        recipient=recipient.email,
+        key=f"comment:{comment.pk}",
+        template="accounts/email/mention",
+        context=context,
+        language=settings.LANGUAGE_CODE,
+        now=now,
+    )
 
 
 def mention_notices_send(*, now=None, comment_ids=None):
@@ -145,9 +133,6 @@ def mention_notices_send(*, now=None, comment_ids=None):
     for membership in verified.select_related("user"):
         members[membership.organization_id].add(membership.user_id)
         users[membership.user_id] = membership.user
-    told = set(
-        MentionNotice.objects.filter(comment__in={m.comment_id for m in due}).values_list("comment_id", "recipient_id")
-    )
 
     # One e-mail per comment and recipient, naming every organisation of theirs it mentions.
     letters = defaultdict(list)
@@ -160,24 +145,20 @@ def mention_notices_send(*, now=None, comment_ids=None):
 
     sent, failed = 0, set()
     for (comment, user_id), organizations in letters.items():
-        if (comment.pk, user_id) in told:
-            continue
-        try:
-            sent += _send_notice(comment=comment, recipient=users[user_id], organizations=organizations, now=now)
-        except Exception:
-            logger.exception("Could not send the mention notice for comment %s to user %s", comment.pk, user_id)
+        outcome = _send_notice(comment=comment, recipient=users[user_id], organizations=organizations, now=now)
+        sent += outcome == Outcome.SENT
+        if outcome == Outcome.FAILED:
             failed.add(comment.pk)
     Mention.objects.filter(pk__in=[m.pk for m in due if m.comment_id not in failed]).update(notified_at=now)
     return sent
 
 
 def comment_mentions_sync(comment_id):
-    """After a comment is saved or approved: record its mentions and tell whoever should know now."""
+    """After a comment is saved or approved: record its mentions (the worker tells the representatives)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
-        return 0
-    mentions_record(comment=comment)
-    return mention_notices_send(comment_ids=[comment.pk])
+        return []
+    return mentions_record(comment=comment)
 
 
 DASHBOARD_LIMIT = 200

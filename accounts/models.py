@@ -231,23 +231,3 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"{self.organization} ← {self.comment_id}"
-
-
-class MentionNotice(models.Model):
-    """The e-mail telling one representative about one comment: at most one per pair."""
-
-    comment = models.ForeignKey(
-        "comments.Comment", on_delete=models.CASCADE, related_name="mention_notices", verbose_name=_("comment")
-    )
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("mention notice")
-        verbose_name_plural = _("mention notices")
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "recipient"], name="mention_notice_once_per_recipient")
-        ]
-
-    def __str__(self):
-        return f"{self.recipient_id} ← {self.comment_id}"

@@ -1,7 +1,8 @@
 """What readers do to their own account: sign up, confirm, export their data, leave.
 
 Views call these functions; each takes the account it acts on, never the
-request. Links in e-mails are built from `base_url` (scheme and host).
+request. Links in e-mails are built by accounts.emails.absolute_url (SITE_URL),
+like every e-mail's; the data export uses the request's `base_url`.
 """
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.translation import gettext
 from comments.models import Comment, Status
 from comments.services import comment_remove
 
-from .emails import mail_send
+from .emails import absolute_url, mail_send
 from .models import User
 from .tokens import confirmation_token
 
@@ -30,13 +31,13 @@ def user_signup(*, email, display_name, password, now=None):
     )
 
 
-def confirmation_send(*, user, base_url):
+def confirmation_send(*, user):
     """E-mail the link that confirms the account; a new link leaves older ones valid until they expire."""
     if not user.awaiting_confirmation:
         return
     context = {
         "user": user,
-        "link": base_url + reverse("accounts:signup_confirm", args=[confirmation_token(user)]),
+        "link": absolute_url(reverse("accounts:signup_confirm", args=[confirmation_token(user)])),
         "blog_title": settings.BLOG_TITLE,
         "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }

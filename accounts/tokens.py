@@ -1,4 +1,9 @@
-"""The signed link that confirms a new account's e-mail address.
+"""Signed tokens for links in e-mails, and the one that confirms a new account's address.
+
+`signed_token` and `token_data` are the one way the blog signs and reads
+the tokens of its links (account confirmation here, reply subscriptions
+and unsubscribe links in comments.notifications): django.core.signing with
+SECRET_KEY, a salt per purpose, an optional maximum age.
 
 A new account is created inactive and flagged `awaiting_confirmation`
 (rather than active with an "unconfirmed" flag): Django's login, password
@@ -22,7 +27,29 @@ from .models import User
 SALT = "accounts.signup-confirmation"
 
 
-class ConfirmationRefused(ValueError):
+class LinkRefused(ValueError):
+    """A signed link that cannot be used; `reason` is "expired" or "invalid" (altered, or for another purpose)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def signed_token(data, *, salt):
+    return signing.dumps(data, salt=salt)
+
+
+def token_data(token, *, salt, max_age=None):
+    """The data a token signed under `salt` carries; raise LinkRefused when it is too old or not genuine."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkRefused("expired") from None
+    except signing.BadSignature:
+        raise LinkRefused("invalid") from None
+
+
+class ConfirmationRefused(LinkRefused):
     """The link cannot confirm an account; `reason` says why, for the page.
 
     "expired": the signature is good but too old (a new link can be sent);
@@ -30,23 +57,17 @@ class ConfirmationRefused(ValueError):
     "done": the account was already confirmed.
     """
 
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
 
 def confirmation_token(user):
-    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=SALT)
+    return signed_token({"u": user.pk, "e": user.email.lower()}, salt=SALT)
 
 
 def user_for_confirmation(token):
     """Return the account a confirmation token names, if it still awaits confirmation."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
-    except signing.SignatureExpired:
-        raise ConfirmationRefused("expired") from None
-    except signing.BadSignature:
-        raise ConfirmationRefused("invalid") from None
+        data = token_data(token, salt=SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except LinkRefused as refused:
+        raise ConfirmationRefused(refused.reason) from None
     user = User.objects.filter(pk=data.get("u")).first()
     if user is None or user.email.lower() != data.get("e"):
         raise ConfirmationRefused("invalid")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .emails import mail_send
+from .emails import absolute_url, mail_send
 from .models import Organization
 
 
@@ -73,18 +73,15 @@ class MembershipRequestForm(forms.Form):
         return cleaned
 
 
-def verification_link_send(*, membership, email, absolute_uri):
-    """E-mail a signed verification link to an address on the organisation's domains.
-
-    `absolute_uri` turns a path into a full address (request.build_absolute_uri).
-    """
+def verification_link_send(*, membership, email):
+    """E-mail a signed verification link to an address on the organisation's domains."""
     token = services.verification_token(membership, email)
     context = {
         "membership": membership,
         "organization": membership.organization,
         "user": membership.user,
         "blog_title": settings.BLOG_TITLE,
-        "link": absolute_uri(reverse("accounts:verification_link", kwargs={"token": token})),
+        "link": absolute_url(reverse("accounts:verification_link", kwargs={"token": token})),
         "hours": int(settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE.total_seconds() // 3600),
     }
     mail_send(template="accounts/email/verification", context=context, to=email)

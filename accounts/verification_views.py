@@ -32,7 +32,7 @@ def verification_request(request):
             user=request.user, organization=organization, role=form.cleaned_data["role"]
         )
         if email:
-            verification_link_send(membership=membership, email=email, absolute_uri=request.build_absolute_uri)
+            verification_link_send(membership=membership, email=email)
             messages.success(
                 request,
                 _("We sent a link to %(email)s: follow it while logged in to this account to be verified.")

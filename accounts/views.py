@@ -32,7 +32,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        self_service.confirmation_send(user=user, base_url=_base_url(request))
+        self_service.confirmation_send(user=user)
         request.session["signup_email"] = user.email
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup_form.html", {"form": form})
@@ -69,7 +69,7 @@ def resend_confirmation(request):
     if request.method == "POST" and form.is_valid():
         user = form.pending_user()
         if user is not None:
-            self_service.confirmation_send(user=user, base_url=_base_url(request))
+            self_service.confirmation_send(user=user)
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("accounts:signup_done")
     return render(request, "accounts/resend_confirmation.html", {"form": form})

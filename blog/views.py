@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
@@ -91,6 +92,7 @@ class PostDetailView(DetailView):
                 honeypot=data["homepage"],
                 seconds_to_submit=form.seconds_to_submit,
                 form_token=data["token"],
+                language=get_language() or "",
             )
         except services.CommentsClosed:
             return self.render_page(form, thread=thread, status=403)
@@ -102,6 +104,8 @@ class PostDetailView(DetailView):
             status = 429 if refused.decision.outcome == Outcome.RATE_LIMITED else 400
             return self.render_page(form, thread=thread, status=status)
         comment_session.remember(request, comment)
+        if data.get("notify"):
+            services.subscription_create(comment=comment, scope=data["notify"], language=get_language() or "")
         return redirect(comment.get_absolute_url())
 
     def thread(self):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
 from .diff import word_diff
-from .models import Comment, Status, public_q
+from .models import Comment, Delivery, Status, Subscription, Suppression, public_q
 from .policy import Reason
 from .thread import context_of
 
@@ -488,7 +488,10 @@ class CommentAdmin(admin.ModelAdmin):
             DecisionForm,
             title=gettext("Reject these comments"),
             decide=lambda comment, form: services.comment_reject(
-                comment=comment, moderator=request.user, note=form.why()
+                comment=comment,
+                moderator=request.user,
+                note=form.why(),
+                share_reason=form.cleaned_data["share_reason"],
             ),
             done_message=lambda n: ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", n),
         )
@@ -533,3 +536,42 @@ class CommentAdmin(admin.ModelAdmin):
                 "%(count)d comment will wait longer.", "%(count)d comments will wait longer.", n
             ),
         )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Readers' reply subscriptions, to look at; they are made from the comment form."""
+
+    list_display = ["email", "scope", "comment", "language", "confirmed_at", "created_at"]
+    list_filter = ["scope", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    readonly_fields = ["comment", "email", "scope", "language", "confirmed_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Addresses never written to again. Add one here when the mail provider reports a bounce."""
+
+    list_display = ["email", "reason", "note", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email"]
+    fields = ["email", "reason", "note"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The ledger of notification e-mails: what was sent to whom, and what failed."""
+
+    list_display = ["kind", "recipient", "key", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["recipient", "key"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

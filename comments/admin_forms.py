@@ -29,6 +29,11 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in each comment's moderation history."),
     )
+    share_reason = forms.BooleanField(
+        label=_("Give the reason to the commenter"),
+        required=False,
+        help_text=_("The commenter is told by e-mail that the comment was not published; tick to add the reason."),
+    )
 
     def clean(self):
         data = super().clean()

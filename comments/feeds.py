@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +36,19 @@ class LatestCommentsFeed(Feed):
 
     def item_author_name(self, comment):
         return comment.name
+
+
+class PostCommentsFeed(LatestCommentsFeed):
+    """One published post's public comments, newest first: the same rule as its page."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Post.objects.published(), slug=slug)
+
+    def title(self, post):
+        return _("Comments on “%(post)s” — %(blog)s") % {"post": post.title, "blog": settings.BLOG_TITLE}
+
+    def link(self, post):
+        return post.get_absolute_url() + "#comments"
+
+    def items(self, post):
+        return Comment.objects.public().filter(post=post).select_related("post").order_by("-publish_at", "-pk")[:50]

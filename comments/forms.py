@@ -64,6 +64,13 @@ class CommentForm(forms.Form):
         validators=[validate_plain_text],
         help_text=_("Plain text. Line breaks are kept and addresses become links."),
     )
+    notify = forms.ChoiceField(
+        label=_("E-mail me"),
+        required=False,
+        choices=[("", _("Nothing more")), ("replies", _("Replies to my comment")), ("thread", _("Every new comment"))],
+        widget=forms.RadioSelect,
+        help_text=_("Every e-mail has a link to stop them. Without an account, we first send a link to confirm."),
+    )
     # For verified representatives: "self", or "org:<id>" to write for their organisation.
     speak_as = forms.CharField(label=_("Write as"), required=False, widget=forms.HiddenInput)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -62,6 +62,10 @@ class CommentQuerySet(models.QuerySet):
     def by_address(self, email):
         return self.filter(email__iexact=email)
 
+    def unannounced(self, now=None):
+        """Public comments whose publication was not announced yet: what the worker sends next."""
+        return self.public(now).filter(announced_at__isnull=True)
+
 
 class Comment(models.Model):
     """A reader's comment, kept exactly as it was submitted.
@@ -126,6 +130,18 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The page's language when it was sent; its e-mails use it."),
+    )
+    announced_at = models.DateTimeField(
+        _("publication announced"),
+        null=True,
+        blank=True,
+        help_text=_("When the e-mails that follow its publication were sent (commenter, subscribers, brands)."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -141,6 +157,7 @@ class Comment(models.Model):
             models.Index(fields=["email", "created_at"], name="comment_email_recent_idx"),
             # The queue's "history" column counts decisions per address, in any case.
             models.Index(Lower("email"), "status", name="comment_address_status_idx"),
+            models.Index(fields=["publish_at"], condition=Q(announced_at__isnull=True), name="comment_unannounced_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -252,3 +269,113 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.comment_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Subscription(models.Model):
+    """A reader's wish to hear of replies to their comment, or of every new comment in the thread.
+
+    Logged-in readers' subscriptions are confirmed at once (their address is
+    confirmed); an anonymous reader confirms through a signed, expiring link
+    (double opt-in). Only confirmed subscriptions are written to.
+    """
+
+    class Scope(models.TextChoices):
+        REPLIES = "replies", _("Replies to my comment")
+        THREAD = "thread", _("Every new comment on this post")
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="subscription", verbose_name=_("comment")
+    )
+    email = models.EmailField(_("e-mail address"))
+    scope = models.CharField(_("what to hear of"), max_length=10, choices=Scope)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply subscription")
+        verbose_name_plural = _("reply subscriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} ({self.scope}) ← {self.comment_id}"
+
+
+class Suppression(models.Model):
+    """An address the blog never writes to again: it unsubscribed, or mail to it bounced.
+
+    There is no bounce webhook: bounces get here through the admin (add the
+    address) or `manage.py suppress_address ADDRESS --reason bounced`.
+    Addresses are stored in lower case.
+    """
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Marked as spam by the recipient")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the admin's uniqueness check, so "A@x" is found to be "a@x".
+        self.email = self.email.strip().lower()
+
+
+class Delivery(models.Model):
+    """The ledger of notification e-mails: one row per kind, recipient and subject of the e-mail.
+
+    The row is inserted, and committed, before the e-mail is sent (see
+    comments.notifications.deliver): its unique constraint lets only one
+    worker, or one run of a retried task, claim a given e-mail. A failed
+    send marks the row failed so a later run may claim it again; a worker
+    that dies between sending and marking the row sent leaves it "sending",
+    which is never sent again: at most once, rather than twice.
+    """
+
+    class Kind(models.TextChoices):
+        QUEUED = "queued", _("Comment waiting for moderation")
+        DIGEST = "digest", _("Moderation digest")
+        PUBLISHED = "published", _("Comment published")
+        REJECTED = "rejected", _("Comment rejected")
+        REPLY = "reply", _("New reply")
+        CONFIRM = "confirm", _("Subscription confirmation")
+        MENTION = "mention", _("Brand mention")
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Not sent: address suppressed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    recipient = models.EmailField(_("recipient"))
+    key = models.CharField(_("about"), max_length=100, help_text=_("What the e-mail is about, e.g. comment:42."))
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification e-mail")
+        verbose_name_plural = _("notification e-mails")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "recipient", "key"], name="delivery_once")]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient} ({self.key})"

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts import mentions
 
-from . import policy
-from .models import Comment, Flag, ModerationEvent, Revision, Status
+from . import policy, tasks
+from .delivery import normalize
+from .models import Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
 
 
 class CommentRefused(Exception):
@@ -74,12 +75,16 @@ def comment_create(
     seconds_to_submit=None,
     form_token=None,
     allow_closed=False,
+    language="",
     now=None,
 ) -> Comment:
     """Run the policy on a new comment and save it with its decision, or refuse it.
 
     A second submission of the same form (same `form_token`) returns the
-    comment the first one created instead of creating another.
+    comment the first one created instead of creating another. The
+    moderators are told of a comment that enters the queue, and a comment
+    published at once is announced, by the worker (comments.tasks).
+    `language` is the page's: the commenter's e-mails are written in it.
     """
     now = now or timezone.now()
     if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
@@ -133,15 +138,20 @@ def comment_create(
                 ip_address=ip_address,
                 user_agent=user_agent[:300],
                 form_token=form_token,
+                language=language,
                 created_at=now,
             )
-            ModerationEvent.objects.create(
+            event = ModerationEvent.objects.create(
                 comment=comment,
                 source=ModerationEvent.Source.POLICY,
                 to_status=comment.status,
                 reasons=reasons,
                 created_at=now,
             )
+            if comment.status in (Status.PENDING, Status.HELD):
+                tasks.moderators_notify.enqueue(event.pk)
+            elif comment.status == Status.APPROVED:
+                tasks.publication_announce.enqueue(comment.pk)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
         if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
@@ -209,24 +219,30 @@ def comment_approve(*, comment, moderator, note="", now=None):
     """Publish now (or keep the time it already went public)."""
     now = now or timezone.now()
     publish_at = comment.publish_at if comment.is_public(now) and comment.publish_at else now
-    event = _transition(
-        comment,
-        Status.APPROVED,
-        actor=moderator,
-        source=ModerationEvent.Source.MODERATOR,
-        note=note,
-        now=now,
-        publish_at=publish_at,
-        published_at=comment.published_at or now,
-    )
+    with transaction.atomic():
+        event = _transition(
+            comment,
+            Status.APPROVED,
+            actor=moderator,
+            source=ModerationEvent.Source.MODERATOR,
+            note=note,
+            now=now,
+            publish_at=publish_at,
+            published_at=comment.published_at or now,
+        )
+        tasks.publication_announce.enqueue(comment.pk)
     transaction.on_commit(partial(mentions.comment_mentions_sync, comment.pk), robust=True)
     return event
 
 
-def comment_reject(*, comment, moderator, note="", now=None):
-    return _transition(
-        comment, Status.REJECTED, actor=moderator, source=ModerationEvent.Source.MODERATOR, note=note, now=now
-    )
+def comment_reject(*, comment, moderator, note="", share_reason=False, now=None):
+    """Refuse a comment; its writer is told by e-mail, with `note` only if `share_reason`."""
+    with transaction.atomic():
+        event = _transition(
+            comment, Status.REJECTED, actor=moderator, source=ModerationEvent.Source.MODERATOR, note=note, now=now
+        )
+        tasks.rejection_notify.enqueue(event.pk, share_reason)
+    return event
 
 
 def comment_mark_spam(*, comment, moderator, note="", now=None):
@@ -255,15 +271,17 @@ def comment_flag(*, comment, reporter, user=None, reason="", now=None):
     comment.refresh_from_db()
     if comment.flag_count >= settings.COMMENTS_FLAGS_TO_HOLD and comment.is_public(now):
         flagged = policy.Reason("flags", count=comment.flag_count)
-        _transition(
-            comment,
-            Status.HELD,
-            actor=None,
-            source=ModerationEvent.Source.READERS,
-            why=[flagged],
-            now=now,
-            reasons=[*comment.reasons, flagged.as_dict()],
-        )
+        with transaction.atomic():
+            event = _transition(
+                comment,
+                Status.HELD,
+                actor=None,
+                source=ModerationEvent.Source.READERS,
+                why=[flagged],
+                now=now,
+                reasons=[*comment.reasons, flagged.as_dict()],
+            )
+            tasks.moderators_notify.enqueue(event.pk)
     return True
 
 
@@ -350,3 +368,49 @@ def comment_reply(*, parent, author, body, organization=None, now=None):
             now=now,
             allow_closed=True,
         )
+
+
+# -- reply subscriptions and the suppression list ------------------------------------
+
+
+def subscription_create(*, comment, scope, language="", now=None):
+    """Subscribe a comment's writer to replies (or the whole thread); None when there is no one to write to.
+
+    A logged-in writer's address is confirmed (accounts are activated by a
+    link), so their subscription is too. An anonymous writer is sent a link
+    to confirm first (double opt-in): until then nothing else is sent.
+    """
+    if not comment.email or comment.status == Status.SPAM:
+        return None
+    now = now or timezone.now()
+    confirmed = comment.user_id is not None
+    with transaction.atomic():
+        subscription, created = Subscription.objects.get_or_create(
+            comment=comment,
+            defaults={
+                "email": comment.email,
+                "scope": scope,
+                "language": language,
+                "confirmed_at": now if confirmed else None,
+                "created_at": now,
+            },
+        )
+        if created and not confirmed:
+            tasks.subscription_confirmation_send.enqueue(subscription.pk)
+    return subscription
+
+
+def subscription_confirm(*, subscription, now=None):
+    """The reader followed the link: from now on they hear of replies. Confirming twice changes nothing."""
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = now or timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
+
+
+def address_suppress(*, email, reason=Suppression.Reason.UNSUBSCRIBED, note="", now=None):
+    """Never write to this address again (an unsubscribe link, or a bounce entered by staff)."""
+    suppression, _created = Suppression.objects.get_or_create(
+        email=normalize(email), defaults={"reason": reason, "note": note[:300], "created_at": now or timezone.now()}
+    )
+    return suppression

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import views
-from .feeds import LatestCommentsFeed
+from .feeds import LatestCommentsFeed, PostCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/remove/", views.remove, name="remove"),
     path("feed/", LatestCommentsFeed(), name="feed"),
+    path("feed/<slug:slug>/", PostCommentsFeed(), name="post_feed"),
+    path("subscription/<str:token>/", views.subscription_confirm, name="subscription_confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,9 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from accounts.tokens import LinkRefused
+
+from . import delivery, notifications, services
 from . import session as comment_session
 from .models import Comment
 
@@ -38,3 +41,30 @@ def remove(request, pk):
     services.comment_remove(comment=comment, actor=request.user if request.user.is_authenticated else None)
     messages.success(request, _("Your comment was withdrawn."))
     return redirect(comment.post.get_absolute_url() + "#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token):
+    """The double opt-in link: confirm on GET (mail scanners follow links), subscribe on POST."""
+    try:
+        subscription = notifications.subscription_for_token(token)
+    except LinkRefused as refused:
+        return render(request, "comments/subscription_confirm.html", {"refused": refused.reason}, status=400)
+    if request.method == "POST":
+        services.subscription_confirm(subscription=subscription)
+        return render(request, "comments/subscription_confirm.html", {"subscription": subscription, "done": True})
+    return render(request, "comments/subscription_confirm.html", {"subscription": subscription})
+
+
+@csrf_exempt  # RFC 8058: the mail provider posts "List-Unsubscribe=One-Click" without a form; the token is the proof.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe, no login: confirm on GET, stop every e-mail to the address on POST."""
+    try:
+        email = delivery.unsubscribe_address(token)
+    except LinkRefused:
+        return render(request, "comments/unsubscribe.html", {"refused": "invalid"}, status=400)
+    if request.method == "POST":
+        services.address_suppress(email=email)
+        return render(request, "comments/unsubscribe.html", {"email": email, "done": True})
+    return render(request, "comments/unsubscribe.html", {"email": email})

@@ -280,9 +280,29 @@ COMMENTS_FLAGS_TO_HOLD = env_int("COMMENTS_FLAGS_TO_HOLD", 3)
 # A verified representative speaking for their organisation is published at once.
 COMMENTS_APPROVE_VERIFIED = env_bool("COMMENTS_APPROVE_VERIFIED", True)
 
-# The site's address, for links in e-mails sent outside a request (mention
-# notices); empty: the first of ALLOWED_HOSTS (accounts.mentions.site_url).
+# The site's address, for links in e-mails (all sent by the worker, outside a
+# request); empty: the first of ALLOWED_HOSTS (accounts.emails.site_url).
 SITE_URL = env("SITE_URL", "")
 
 # Accounts: how long a membership verification link sent to a brand's domain stays valid.
 ACCOUNTS_VERIFICATION_LINK_MAX_AGE = timedelta(hours=env_int("ACCOUNTS_VERIFICATION_LINK_MAX_AGE_HOURS", 72))
+
+# Background work (django.tasks): e-mails and other side effects wait in a
+# database queue until `manage.py db_worker` runs them, so nothing is lost
+# while no worker runs. Publication never waits for it (Comment.objects.public).
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications (docs/notifications.md). Moderators are the active accounts with
+# the "Can moderate comments" permission, plus these addresses.
+NOTIFICATIONS_MODERATOR_EMAILS = env_list("NOTIFICATIONS_MODERATOR_EMAILS")
+# "": one e-mail per comment that enters the queue; "hourly" or "daily": one digest.
+NOTIFICATIONS_MODERATOR_DIGEST = env("NOTIFICATIONS_MODERATOR_DIGEST", "")
+if NOTIFICATIONS_MODERATOR_DIGEST not in ("", "hourly", "daily"):
+    raise ImproperlyConfigured("NOTIFICATIONS_MODERATOR_DIGEST must be empty, hourly or daily.")
+# How long the link that confirms a reader's reply subscription stays valid.
+NOTIFICATIONS_CONFIRM_LINK_MAX_AGE = timedelta(hours=env_int("NOTIFICATIONS_CONFIRM_LINK_MAX_AGE_HOURS", 72))
+# How often the worker looks for comments that went public, sends digests and purges.
+NOTIFICATIONS_PERIOD = timedelta(minutes=env_int("NOTIFICATIONS_PERIOD_MINUTES", 5))
+# Spam and rejected comments older than this are deleted by `manage.py purge_comments`.
+COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", 90)

@@ -6,8 +6,11 @@ def _test_storage(settings, tmp_path):
     """Uploads go to a temporary folder; static files need no collectstatic manifest.
 
     Passwords use a fast hasher: the real one is slow on purpose, and the
-    tests create many accounts.
+    tests create many accounts. Background tasks run at once (the immediate
+    backend), so an e-mail is in mail.outbox when its service returns;
+    tests of the worker itself switch back to the database backend.
     """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -47,10 +47,13 @@ def ask(client, organization, email="", role="Community manager"):
 
 
 def sent_link(message):
-    """The path of the verification link in an e-mail, checked to be an absolute address."""
+    """The path of the verification link in an e-mail, checked to be an absolute address.
+
+    Links in e-mails are built from SITE_URL: here empty, so https:// and the first allowed host.
+    """
     url = re.search(r"https?://\S+", message.body).group(0)
-    assert url.startswith("http://testserver/accounts/organisations/verify/")
-    return url.removeprefix("http://testserver")
+    assert url.startswith("https://testserver/accounts/organisations/verify/")
+    return url.removeprefix("https://testserver")
 
 
 def link_for(client, organization, email="camille@maison-verdane.example"):

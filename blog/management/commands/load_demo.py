@@ -140,6 +140,8 @@ class Command(BaseCommand):
                 "status": status,
                 "publish_at": publish_at,
                 "published_at": publish_at if status == Comment.Status.APPROVED else None,
+                # The demo's history is old news: only what goes public later is announced by e-mail.
+                "announced_at": now if publish_at is not None and publish_at <= now else None,
                 "reasons": spec.get("reasons", []),
                 "created_at": created_at,
             },

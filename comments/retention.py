@@ -1,0 +1,55 @@
+"""What the blog deletes on its own: spam and rejected comments past COMMENTS_RETENTION_DAYS.
+
+Nothing else is ever purged automatically. Each purge is one function
+that returns what it removed (or would remove) as lines for the operator;
+`manage.py purge_comments` prints them and the periodic task logs them.
+Another kind of purge is one more function in PURGES.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import Comment, Status
+
+PURGED_STATUSES = [Status.SPAM, Status.REJECTED]
+
+
+def purgeable_comments(*, now=None):
+    """Spam and rejected comments whose last decision is older than the retention, with no replies.
+
+    A comment that replies hang from is kept: deleting it would take the
+    replies with it (CASCADE), and those were never up for purging.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.COMMENTS_RETENTION_DAYS)
+    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+    return (
+        Comment.objects.filter(status__in=PURGED_STATUSES, updated_at__lt=cutoff)
+        .alias(has_replies=has_replies)
+        .filter(has_replies=False)
+        .select_related("post")
+        .order_by("updated_at", "pk")
+    )
+
+
+def comments_purge(*, now=None, dry_run=False):
+    """Delete spam and rejected comments past the retention; return a line for each."""
+    lines = []
+    with transaction.atomic():
+        doomed = list(purgeable_comments(now=now))
+        for comment in doomed:
+            lines.append(
+                f"comment {comment.pk} ({comment.status}, last decided {comment.updated_at:%Y-%m-%d}) "
+                f"by {comment.name} <{comment.email}> on “{comment.post.title}”"
+            )
+        if not dry_run and doomed:
+            Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()
+    return lines
+
+
+# Each takes now= and dry_run= and returns the lines to print.
+PURGES = [comments_purge]
