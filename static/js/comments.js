@@ -27,8 +27,14 @@
     );
   }
 
+  // After the page has scrolled to #comment-form: scrolling to the address's
+  // fragment would otherwise take the focus back.
   var invalid = form.querySelector("[aria-invalid=true]");
-  if (invalid) invalid.focus();
+  if (invalid) {
+    window.addEventListener("load", function () {
+      invalid.focus();
+    });
+  }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".comment-reply-link");

@@ -73,7 +73,9 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def base_url(live_server):
-    return live_server.url
+    # The server listens on 127.0.0.1. Asked for "localhost", Chromium tries
+    # IPv6 first and waits before falling back, on every new browser context.
+    return live_server.url.replace("://localhost:", "://127.0.0.1:")
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +128,8 @@ def context(new_context, page_problems):
 def open_context(new_context, page_problems):
     """Open more browsers (a second reader, the author at the desk), watched like the first.
 
-    Keyword arguments go to Playwright's new_context (java_script_enabled=False, a viewport...).
+    Keyword arguments go to Playwright's new_context (java_script_enabled=False, say), except
+    those browser_context_args sets (locale, viewport): change the viewport on the page instead.
     """
 
     def open_(**options):
