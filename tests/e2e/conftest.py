@@ -5,9 +5,12 @@ the system Chromium (Debian packages `chromium` and `chromium-driver`). When
 it is missing they are skipped with a message saying so, unless
 `BLOG_E2E_REQUIRED` is set (CI sets it): then a missing browser is a failure.
 
-Each page opened through the `page` fixture fails its test on any JavaScript
-console error, uncaught exception or Content Security Policy violation: a
-page that works only because nobody looked at the console is not working.
+Each page opened through the `page` fixture, or in a browser from
+`open_context`, fails its test on any JavaScript console error, uncaught
+exception, resource that fails to load or Content Security Policy violation:
+a page that works only because nobody looked at the console is not working.
+A page that itself answers with an error status (a form sent back with its
+errors answers 400) is not a problem: it is what the test reads.
 
 Browsers here are French readers on a 1280-pixel screen (the site's first
 language); the comment form's "sent too fast" rule is off, so tests need not

@@ -217,9 +217,7 @@ def test_reader_reports_take_a_comment_off_the_page_and_into_the_queue(page, ope
         browser.get_by_label("Pourquoi ?").fill(f"lecteur {reader + 1}")
         with browser.expect_navigation():
             browser.get_by_role("button", name="Signaler", exact=True).click()
-        expect(browser.get_by_role("alert").or_(browser.locator(".alert-success"))).to_contain_text(
-            "votre signalement a été transmis"
-        )
+        expect(browser.locator(".messages .alert-success")).to_contain_text("votre signalement a été transmis")
 
     page.goto(base_url + post.get_absolute_url())
     expect(page.locator(".comment-thread")).to_contain_text("Et quand le client a tort ?")
