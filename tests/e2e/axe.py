@@ -26,11 +26,11 @@ REPORTS = []
 
 def source():
     """The script to inject; FileNotFoundError when axe-core was not installed."""
-    return (PACKAGE / "axe.min.js").read_text()
+    return (PACKAGE / "axe.min.js").read_text(encoding="utf-8")
 
 
 def version():
-    return json.loads((PACKAGE / "package.json").read_text())["version"]
+    return json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
 
 
 @dataclass
