@@ -19,7 +19,7 @@ PYTHON ?= $(shell \
 		done; \
 	fi)
 
-.PHONY: run serve test lint format messages demo clean
+.PHONY: run serve test lint format messages demo screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,6 +34,12 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
+
+# axe-core, which the browser tests run for their accessibility checks, pinned
+# by package-lock.json. Without npm those checks are skipped with a message.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests will skip their accessibility checks (axe-core)."; fi
 
 ## Serve the demo blog on SQLite at http://127.0.0.1:8000 (admin: see README),
 ## with the background worker beside it (e-mails, with links to this server);
@@ -54,7 +60,7 @@ serve: $(VENV)/.runtime
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
 ## Every check: lint, format, Django's checks, migrations up to date, the test suite.
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py check
@@ -67,12 +73,16 @@ lint: $(VENV)/.dev
 
 ## Refresh the French catalogue after changing translatable strings (needs GNU gettext).
 messages: $(VENV)/.dev
-	DEBUG=true $(PY) manage.py makemessages --locale fr --no-obsolete --no-location --ignore '$(VENV)/*'
-	DEBUG=true $(PY) manage.py makemessages --locale fr --domain djangojs --no-obsolete --no-location --ignore '$(VENV)/*'
-	DEBUG=true $(PY) manage.py compilemessages --ignore '$(VENV)/*'
+	DEBUG=true $(PY) manage.py makemessages --locale fr --no-obsolete --no-location --ignore '$(VENV)/*' --ignore 'node_modules/*'
+	DEBUG=true $(PY) manage.py makemessages --locale fr --domain djangojs --no-obsolete --no-location --ignore '$(VENV)/*' --ignore 'node_modules/*'
+	DEBUG=true $(PY) manage.py compilemessages --ignore '$(VENV)/*' --ignore 'node_modules/*'
+
+## Retake the screenshots shown in README.md and docs/ (browser tests, Chromium needed).
+screenshots: $(VENV)/.dev
+	BLOG_SCREENSHOTS_TO_DOCS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
 
 demo: $(VENV)/.runtime
 	DEBUG=true $(PY) manage.py load_demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules test-screenshots

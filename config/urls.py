@@ -16,8 +16,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
+
+
+def media(request, path):
+    """Serve an upload from MEDIA_ROOT as it is now (tests point it at a temporary folder)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # Uploaded covers and avatars, served by Django when no web server does it.
-    urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]
