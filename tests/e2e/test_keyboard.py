@@ -59,6 +59,9 @@ def test_a_reader_comments_with_the_keyboard_alone(page, base_url):
     assert body["id"] == "id_body"
     assert body["labels"] == ["Commentaire*"] and body["visibleFocus"]
     page.keyboard.type("Écrit sans souris.")
+    # The e-mail choice is one radio group: one Tab stop, on its first choice.
+    notify = tab(page)
+    assert notify["id"].startswith("id_notify_") and notify["labels"] == ["Rien de plus"] and notify["visibleFocus"]
     submit = tab(page)
     assert submit["text"] == "Envoyer le commentaire" and submit["visibleFocus"]
     with page.expect_navigation():
@@ -77,8 +80,9 @@ def test_a_reader_comments_with_the_keyboard_alone(page, base_url):
 
     page.keyboard.press("End")
     page.keyboard.type("example.org")
-    tab(page)
-    tab(page)
+    assert tab(page)["id"] == "id_website"
+    assert tab(page)["id"] == "id_body"
+    assert tab(page)["id"].startswith("id_notify_")
     assert tab(page)["text"] == "Envoyer le commentaire"
     with page.expect_navigation():
         page.keyboard.press("Enter")
