@@ -1,11 +1,28 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blog.models import Post
+
 from . import services
 from . import session as comment_session
 from .models import Comment
+from .thread import comment_permalink
+
+
+@require_http_methods(["GET", "HEAD"])
+def permalink(request, pk):
+    """Send a comment's permanent address to the page of the thread that shows it, for this reader."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    post = comment.post
+    if not Post.objects.visible_to(request.user).filter(pk=post.pk).exists():
+        raise Http404
+    own_ids = comment_session.own_ids(request)
+    if not Comment.objects.visible_to(own_ids=own_ids, user=request.user).filter(pk=pk).exists():
+        raise Http404
+    return redirect(comment_permalink(post, pk, own_ids=own_ids, user=request.user))
 
 
 @require_http_methods(["GET", "POST"])
