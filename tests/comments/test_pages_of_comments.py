@@ -100,12 +100,22 @@ def test_a_permalink_sends_to_the_page_of_the_comment(client, post):
     assert client.get(first.get_absolute_url())["Location"] == f"{post.get_absolute_url()}#comment-{first.pk}"
 
 
-def test_a_permalink_to_someone_elses_hidden_comment_is_not_found(client, post):
+def test_a_permalink_to_a_comment_the_reader_cannot_see_leads_to_the_first_page_without_it(client, post):
     hidden = make_comment(post=post, status=Status.PENDING, publish_at=timezone.now() + timedelta(hours=1))
-    rejected = make_comment(post=post, status=Status.REJECTED)
+    rejected = make_comment(post=post, status=Status.REJECTED, body="Rejected words.")
 
-    assert client.get(hidden.get_absolute_url()).status_code == 404
-    assert client.get(rejected.get_absolute_url()).status_code == 404
+    for comment in (hidden, rejected):
+        assert client.get(comment.get_absolute_url())["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+    assert "Rejected words." not in client.get(rejected.get_absolute_url(), follow=True).text
+
+
+def test_the_permalink_of_ones_own_pending_comment_finds_its_page(client, post):
+    own = make_comment(post=post, status=Status.PENDING, publish_at=timezone.now() + timedelta(hours=1))
+    session = client.session
+    session[comment_session.SESSION_KEY] = [own.pk]
+    session.save()
+
+    assert client.get(own.get_absolute_url())["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{own.pk}"
 
 
 def test_a_permalink_to_a_comment_of_a_draft_post_is_not_found(client):
