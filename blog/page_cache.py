@@ -173,16 +173,15 @@ def respond(request, entry):
     secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:8]
     etag = f'"{entry.digest}-{secret}"'
     last_modified = int(entry.drawn_at.timestamp())
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        response = not_modified
-    else:
-        content = entry.content.replace(_CSRF_ATTRIBUTE, f'value="{csrf_token}"'.encode()).replace(
-            _FORM_TOKEN_ATTRIBUTE, f'value="{new_form_token()}"'.encode()
-        )
-        response = HttpResponse(content, content_type=entry.content_type)
-        response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(last_modified)
+    response = HttpResponse(content_type=entry.content_type)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
     response.headers["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    if conditional is not response:
+        return conditional  # 304, with the same validators.
+    response.content = entry.content.replace(_CSRF_ATTRIBUTE, f'value="{csrf_token}"'.encode()).replace(
+        _FORM_TOKEN_ATTRIBUTE, f'value="{new_form_token()}"'.encode()
+    )
     return response

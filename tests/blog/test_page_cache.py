@@ -337,6 +337,8 @@ def test_an_unchanged_page_answers_304_and_a_changed_one_200(client, post):
     changed, _ = fetch(client, post, if_none_match=first["ETag"])
 
     assert (same.status_code, since.status_code) == (304, 304)
+    assert same["ETag"] == first["ETag"]
+    assert same["Cache-Control"] == "private, no-cache"
     assert changed.status_code == 200
     assert "Something new." in changed.text
     assert changed["ETag"] != first["ETag"]
