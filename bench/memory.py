@@ -53,6 +53,7 @@ def main():
         finally:
             drop()
 
+    print(harness.cpu_probe())
     print(
         f"gunicorn, 1 sync worker, {vendor}, Python {sys.version.split()[0]}; post with {COMMENTS:,} comments, "
         f"page cache {'on' if options.cached else 'off'}"

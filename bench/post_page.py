@@ -237,6 +237,9 @@ def main():
                 f"Django {django.get_version()}, {connection.vendor}, Python {sys.version.split()[0]}, "
                 f"DEBUG off, median of {options.runs} requests after {options.warmups} warm-ups"
             )
+            import harness
+
+            print(harness.cpu_probe())
             print_post_table(pages)
             by_size = {row[0]: row for row in pages}
             for small, large in ((10, 1000), (100, 10000)):

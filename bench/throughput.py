@@ -1,24 +1,27 @@
 """Requests per second under gunicorn: a trivial view, then a post page with 1,000 comments.
 
-    .venv/bin/python bench/throughput.py [--workers 2] [--duration 10] [--connections 16]
+    .venv/bin/python bench/throughput.py [--workers 2] [--rounds 10] [--duration 3] [--connections 16]
 
-Starts gunicorn (same worker count throughout) on a free port and loads it
-from loopback with wrk (Debian's `wrk`), or with a small Python client
-when wrk is not installed:
+Starts two gunicorn servers with the same worker count on free ports, and
+loads them from loopback with wrk (Debian's `wrk`), or with a small Python
+client when wrk is not installed, in interleaved rounds (a, b, c, a, b,
+c…) so that a change in the machine's load falls on every figure alike:
 
   (a) /bench/trivial/, a Django view returning a short string;
   (b) the post page with 1,000 comments, as an anonymous reader gets it
       from the page cache;
   (c) the same page with the cache turned off (BLOG_PAGE_CACHE_SECONDS=0),
-      drawn on every request, on a second server with the same workers.
+      drawn on every request, on the second server.
 
-Prints each figure and the ratios b / a and c / a. See bench/README.md.
+Prints each figure (mean req/s over the rounds, median of the rounds'
+median latencies) and the ratios b / a and c / a. See bench/README.md.
 """
 
 import argparse
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,7 +90,8 @@ def check_page(server, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for every server (default 2)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per figure (default 10)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds of load per round and figure (default 3)")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds, each measuring every figure (default 10)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
     options = parser.parse_args()
 
@@ -102,23 +106,36 @@ def main():
             post_page.add_comments(post, COMMENTS, random.Random(2024))
             path = post.get_absolute_url()
 
-            rows = []
-            with harness.Server(workers=options.workers) as server:
-                check_page(server, path)
-                for _ in range(options.workers * 10):  # Each worker draws the page once into the cache.
-                    harness.request(server.port, path)
-                rows.append(("(a) trivial view", *load(server, "/bench/trivial/", options)))
-                rows.append(("(b) post page, 1,000 comments, cached", *load(server, path, options)))
-            with harness.Server(workers=options.workers, BLOG_PAGE_CACHE_SECONDS="0") as server:
-                check_page(server, path)
-                rows.append(("(c) post page, 1,000 comments, not cached", *load(server, path, options)))
+            cached = harness.Server(workers=options.workers)
+            uncached = harness.Server(workers=options.workers, BLOG_PAGE_CACHE_SECONDS="0")
+            with cached, uncached:
+                check_page(cached, path)
+                check_page(uncached, path)
+                for _ in range(options.workers * 10):  # Each worker draws the page once into its cache.
+                    harness.request(cached.port, path)
+                targets = [
+                    ("(a) trivial view", cached, "/bench/trivial/"),
+                    ("(b) post page, 1,000 comments, cached", cached, path),
+                    ("(c) post page, 1,000 comments, not cached", uncached, path),
+                ]
+                # Interleaved rounds: a change in the machine's load falls on every figure alike.
+                results = {label: [] for label, _, _ in targets}
+                for _ in range(options.rounds):
+                    for label, server, target in targets:
+                        results[label].append(load(server, target, options))
+            rows = [
+                (label, statistics.mean(r for r, _ in runs), statistics.median(m for _, m in runs))
+                for label, runs in results.items()
+            ]
         finally:
             drop()
 
     tool = "wrk" if shutil.which("wrk") else "a Python client"
+    print(harness.cpu_probe())
     print(
         f"gunicorn, {options.workers} sync workers, {harness.vendor()}, Python {sys.version.split()[0]}; "
-        f"{tool}, {options.connections} connections, {options.duration} s per figure"
+        f"{tool}, {options.connections} connections, "
+        f"{options.rounds} interleaved rounds of {options.duration} s per figure"
     )
     print(f"\n{'':44}{'req/s':>9}  {'median ms':>9}")
     for label, rate, median in rows:

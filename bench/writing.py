@@ -140,6 +140,7 @@ def main():
 
     sent = options.posters * options.comments
     accepted_count = sum(len(poster.accepted) for poster in posters)
+    print(harness.cpu_probe())
     print(
         f"gunicorn, {options.workers} sync workers, {vendor}, Python {sys.version.split()[0]}; "
         f"{options.posters} posters x {options.comments} comments, each POST on a new connection"
