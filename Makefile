@@ -85,4 +85,24 @@ demo: $(VENV)/.runtime
 	DEBUG=true $(PY) manage.py load_demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules test-screenshots
+		rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules test-screenshots
+
+# Benchmarks (bench/README.md): each prints figures, none asserts a speed.
+# bench-write needs DATABASE_URL to name a PostgreSQL server.
+.PHONY: bench bench-throughput bench-write bench-memory
+
+## Post page and home page: queries and median time, drawn and cached.
+bench: $(VENV)/.runtime
+	$(PY) bench/post_page.py
+
+## Requests per second under gunicorn: trivial view, cached and uncached post page.
+bench-throughput: $(VENV)/.runtime
+	$(PY) bench/throughput.py
+
+## Comments per second from 20 concurrent posters, on PostgreSQL.
+bench-write: $(VENV)/.runtime
+	$(PY) bench/writing.py
+
+## Memory of a gunicorn worker after 1,000 views of a 10,000-comment post.
+bench-memory: $(VENV)/.runtime
+	$(PY) bench/memory.py

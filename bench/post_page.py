@@ -3,10 +3,12 @@
     .venv/bin/python bench/post_page.py [--runs 15] [--warmups 2]
 
 Builds a fresh database (a temporary SQLite file, or a throwaway test_
-database next to DATABASE_URL when that is set), creates posts with 10, 100
-and 1,000 public comments, requests each post's page through Django's test
-client with DEBUG off, and prints the SQL queries and the median time per
-page. Then the same for the home page with 3 and with 30 published posts.
+database next to DATABASE_URL when that is set), creates posts with 10, 100,
+1,000 and 10,000 public comments, requests each post's first page of
+comments through Django's test client with DEBUG off, and prints the SQL
+queries and the median time per page, drawn (page cache off) and from the
+page cache. Then the same for the home page with 3 and with 30 published
+posts.
 The project's own db.sqlite3 is never opened. See bench/README.md.
 """
 
@@ -22,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = (10, 100, 1000)
+SIZES = (10, 100, 1000, 10000)
 HOME_SIZES = (3, 30)
 # Shares of comments by how deep they answer: 0 is top level; the last level
 # is deeper than COMMENTS_MAX_DEPTH (3), so the depth cap is exercised too.
@@ -172,17 +174,25 @@ def bench_home(author, rng, *, runs, warmups):
 
 
 def bench_post_page(author, rng, *, runs, warmups):
+    from django.conf import settings
     from django.test import Client
     from django.utils import timezone
+
+    from comments.thread import thread_for
 
     rows = []
     for size in SIZES:
         post = make_post(author, f"fil-{size}", timezone.now() - timedelta(days=90))
         add_comments(post, size, rng)
+        settings.BLOG_PAGE_CACHE_SECONDS = 0
         queries, median, response = measure(Client(), post.get_absolute_url(), runs=runs, warmups=warmups)
+        first_page = thread_for(post)
         shown = response.content.decode().count('<li id="comment-')
-        assert shown == size, f"{size} public comments, {shown} on the page"
-        rows.append((size, queries, median))
+        assert first_page.public_count == size, f"{size} public comments, {first_page.public_count} counted"
+        assert shown == len(first_page.entries), f"{len(first_page.entries)} on the first page, {shown} shown"
+        settings.BLOG_PAGE_CACHE_SECONDS = 600
+        _, cached, _ = measure(Client(), post.get_absolute_url(), runs=runs, warmups=warmups)
+        rows.append((size, queries, median, shown, cached))
     return rows
 
 
@@ -191,6 +201,19 @@ def print_table(title, label, rows):
     print(f"{label:>10}  {'queries':>7}  {'median ms':>9}")
     for size, queries, median in rows:
         print(f"{size:>10,}  {queries:>7}  {median:>9.1f}")
+
+
+def print_post_table(rows):
+    print(f"\nPost page, first page of comments (COMMENTS_PER_PAGE={settings_value('COMMENTS_PER_PAGE')} top level)")
+    print(f"{'comments':>10}  {'on page':>7}  {'queries':>7}  {'median ms':>9}  {'cached ms':>9}")
+    for size, queries, median, shown, cached in rows:
+        print(f"{size:>10,}  {shown:>7,}  {queries:>7}  {median:>9.1f}  {cached:>9.2f}")
+
+
+def settings_value(name):
+    from django.conf import settings
+
+    return getattr(settings, name)
 
 
 def main():
@@ -214,12 +237,16 @@ def main():
                 f"Django {django.get_version()}, {connection.vendor}, Python {sys.version.split()[0]}, "
                 f"DEBUG off, median of {options.runs} requests after {options.warmups} warm-ups"
             )
-            print_table("Post page (public comments, a mix of top level and replies)", "comments", pages)
-            first, last = pages[0], pages[-1]
-            print(
-                f"{last[0]:,} / {first[0]:,} comments: queries x{last[1] / first[1]:.2f}, "
-                f"time x{last[2] / first[2]:.1f}"
-            )
+            import harness
+
+            print(harness.cpu_probe())
+            print_post_table(pages)
+            by_size = {row[0]: row for row in pages}
+            for small, large in ((10, 1000), (100, 10000)):
+                print(
+                    f"{large:,} / {small:,} comments: queries x{by_size[large][1] / by_size[small][1]:.2f}, "
+                    f"time x{by_size[large][2] / by_size[small][2]:.1f}"
+                )
             print_table("Home page (published posts; 10 per page)", "posts", home)
         finally:
             drop()

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage
+from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
@@ -10,8 +13,9 @@ from comments import session as comment_session
 from comments.client import client_ip, user_agent
 from comments.forms import CommentForm
 from comments.policy import Outcome
-from comments.thread import thread_for
+from comments.thread import comment_permalink, thread_for
 
+from . import page_cache
 from .models import Post
 
 
@@ -52,30 +56,46 @@ class RobotsView(TemplateView):
 
 
 class PostDetailView(DetailView):
-    """The post, its thread and the comment form; a POST here sends a comment."""
+    """The post, a page of its thread and the comment form; a POST here sends a comment.
+
+    Anonymous readers with nothing of their own on the page get it from
+    the page cache (blog/page_cache.py).
+    """
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("author")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
         reply_to = request.GET.get("reply_to", "")
         initial = {"parent": int(reply_to)} if reply_to.isdigit() else {}
-        return self.render_page(CommentForm(user=request.user, initial=initial))
+        if not page_cache.applies(request, slug=kwargs["slug"]):
+            self.object = self.get_object()
+            return self.render_page(CommentForm(user=request.user, initial=initial))
+
+        key = page_cache.key_for(request)
+        if (entry := page_cache.fetch(key)) is None:
+            now = timezone.now()
+            self.object = self.get_object()
+            versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
+            form = CommentForm(user=request.user, initial={**initial, "token": page_cache.FORM_TOKEN_HOLE})
+            response = self.render_page(form, now=now, csrf_token=page_cache.CSRF_HOLE).render()
+            if response.status_code != 200:
+                return response
+            entry = page_cache.store(key, response, post=self.object, versions=versions, now=now)
+        return page_cache.respond(request, entry)
 
     def post(self, request, *args, **kwargs):
         self.object = post = self.get_object()
-        thread = self.thread()
-        form = CommentForm(request.POST, user=request.user, replyable=thread.replyable)
+        form = CommentForm(request.POST, user=request.user, replyable=post.comments.public())
         if not post.comments_open():
             # Refused whatever the form holds: the page says that comments are closed.
-            return self.render_page(form, thread=thread, status=403)
+            return self.render_page(form, status=403)
         if not form.is_valid():
             if form.has_error("speak_as", "not_a_member"):
-                return self.render_page(form, thread=thread, status=403)
+                return self.render_page(form, status=403)
             if "token" in form.errors:
                 form.add_fresh_token()
-            return self.render_page(form, thread=thread, status=400)
+            return self.render_page(form, status=400)
         data = form.cleaned_data
         try:
             comment = services.comment_create(
@@ -95,28 +115,47 @@ class PostDetailView(DetailView):
                 language=get_language() or "",
             )
         except services.CommentsClosed:
-            return self.render_page(form, thread=thread, status=403)
+            return self.render_page(form, status=403)
         except services.NotAMember:
             form.add_error("speak_as", ValidationError(_("You are not a verified member of this organisation.")))
-            return self.render_page(form, thread=thread, status=403)
+            return self.render_page(form, status=403)
         except services.CommentRefused as refused:
             form.add_error(None, ValidationError(refused.decision.reasons[0].label(), code=refused.decision.outcome))
             status = 429 if refused.decision.outcome == Outcome.RATE_LIMITED else 400
-            return self.render_page(form, thread=thread, status=status)
+            return self.render_page(form, status=status)
         comment_session.remember(request, comment)
         if data.get("notify"):
             services.subscription_create(comment=comment, scope=data["notify"], language=get_language() or "")
-        return redirect(comment.get_absolute_url())
+        return redirect(
+            comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
+        )
 
-    def thread(self):
-        return thread_for(self.object, own_ids=comment_session.own_ids(self.request), user=self.request.user)
+    def requested_page(self):
+        """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""
+        number = self.request.GET.get("cpage", "1")
+        if not number.isdigit():
+            raise Http404(_("No such page of comments."))
+        return int(number)
 
-    def render_page(self, form, *, thread=None, status=200):
+    def thread(self, now=None):
+        try:
+            return thread_for(
+                self.object,
+                own_ids=comment_session.own_ids(self.request),
+                user=self.request.user,
+                now=now,
+                page=self.requested_page(),
+            )
+        except EmptyPage:
+            raise Http404(_("No such page of comments.")) from None
+
+    def render_page(self, form, *, status=200, now=None, **extra):
         post = self.object
         context = self.get_context_data(
             object=post,
-            thread=thread or self.thread(),
+            thread=self.thread(now),
             form=form,
-            comments_open=post.comments_open(),
+            comments_open=post.comments_open(now),
+            **extra,
         )
         return self.render_to_response(context, status=status)

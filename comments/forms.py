@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.impersonation import imitated
 
 from .badges import Voices
+from .models import Comment
 
 TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
@@ -82,9 +83,10 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, user=None, replyable=(), **kwargs):
+    def __init__(self, *args, user=None, replyable=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.replyable = replyable
+        # The comments one may answer (a QuerySet): the post's public ones, on any page of its thread.
+        self.replyable = replyable if replyable is not None else Comment.objects.none()
         self.user = user if user is not None and user.is_authenticated else None
         self.seconds_to_submit = None
         self.voices = Voices.of(self.user)
@@ -144,9 +146,8 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data["parent"]
         if parent_id is None:
             return None
-        for comment in self.replyable:
-            if comment.pk == parent_id:
-                return comment
+        if (parent := self.replyable.filter(pk=parent_id).first()) is not None:
+            return parent
         raise ValidationError(_("The comment you are replying to is not available."), code="invalid_parent")
 
     def add_fresh_token(self):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,14 @@ class CommentQuerySet(models.QuerySet):
     def unannounced(self, now=None):
         """Public comments whose publication was not announced yet: what the worker sends next."""
         return self.public(now).filter(announced_at__isnull=True)
+
+    def next_publication(self, now=None):
+        """When the next of these comments goes public by its publish_at alone (None: none is due).
+
+        A cached page is valid until then (blog/page_cache.py).
+        """
+        now = now or timezone.now()
+        return self.filter(status=Status.PENDING, publish_at__gt=now).aggregate(due=Min("publish_at"))["due"]
 
 
 class Comment(models.Model):
@@ -183,7 +191,8 @@ class Comment(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:post_detail", kwargs={"slug": self.post.slug}) + f"#comment-{self.pk}"
+        """The permalink: it finds the comment's page of the thread when the page is opened."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     def is_public(self, now=None):
         now = now or timezone.now()

@@ -1,4 +1,4 @@
-"""Build a post's comment thread from one query, in one pass, in Python.
+"""Build a post's comment thread, page by page, in two queries and one pass in Python.
 
 The page shows the thread as nested lists. Rather than a recursive include
 per comment, the builder returns a flat list in reading order where each
@@ -10,6 +10,10 @@ Decisions, also in docs/moderation.md:
   the viewer's own comments that are not public yet are shown, unnumbered;
 - replies nest up to COMMENTS_MAX_DEPTH levels; deeper replies are shown at
   the deepest level, under the last comment of that level they descend from;
+- long threads are paged like WordPress does: COMMENTS_PER_PAGE top-level
+  comments per page with all their replies (0: one page), oldest or newest
+  first (COMMENTS_ORDER); numbers stay those of the whole thread, and a
+  comment's permalink (page_of) finds its page;
 - a reply whose parent is not visible (rejected, spam, removed, or not yet
   public) is shown at the top level, marked as answering a comment that is
   not shown, so that every counted comment is on the page.
@@ -18,9 +22,13 @@ Decisions, also in docs/moderation.md:
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import EmptyPage
+from django.db.models import BooleanField, Case, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .badges import badge_for, verified_pairs
+from .models import public_q
 
 
 @dataclass
@@ -35,68 +43,197 @@ class Entry:
     closes: range = range(0)
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which page of top-level comments is shown, of how many (1 of 1 when not paginated)."""
+
+    number: int = 1
+    count: int = 1
+
+    @property
+    def numbers(self):
+        return range(1, self.count + 1)
+
+    @property
+    def previous_number(self):
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next_number(self):
+        return self.number + 1 if self.number < self.count else None
+
+
 @dataclass
 class Thread:
     entries: list
     public_count: int
+    page: Page = Page()
 
     @property
     def replyable(self):
-        """Comments a reader may answer: the public ones."""
+        """The public comments on this page (a reply may answer any public comment of the post)."""
         return [entry.comment for entry in self.entries if entry.number is not None]
 
 
-def thread_for(post, *, own_ids=(), user=None, now=None):
-    """The thread a viewer sees on a post: one query, whatever its size."""
+@dataclass
+class Layout:
+    """The shape of a whole thread, from its ids alone: numbers, depths, and which root each comment hangs from.
+
+    `roots` lists, per top-level comment in the order pages show them, its
+    subtree flattened in reading order as (id, depth, orphan) triples.
+    """
+
+    numbers: dict
+    roots: list
+    per_page: int
+
+    @property
+    def public_count(self):
+        return len(self.numbers)
+
+    @property
+    def page_count(self):
+        if not self.per_page or not self.roots:
+            return 1
+        return -(-len(self.roots) // self.per_page)
+
+    def page(self, number):
+        """The (id, depth, orphan) triples of page `number`; EmptyPage when there is no such page."""
+        if not 1 <= number <= self.page_count:
+            raise EmptyPage(number)
+        roots = self.roots[(number - 1) * self.per_page : number * self.per_page] if self.per_page else self.roots
+        return [triple for root in roots for triple in root]
+
+    def page_of(self, pk):
+        """The page showing comment `pk`, or None when this viewer does not see it."""
+        for index, root in enumerate(self.roots):
+            if any(triple[0] == pk for triple in root):
+                return index // self.per_page + 1 if self.per_page else 1
+        return None
+
+
+def layout(rows, *, max_depth=None, per_page=None, newest_first=None):
+    """Lay out a thread from (id, parent id, is public) rows in publication order.
+
+    Replies follow their parent in publication order whatever the page
+    order; only top-level comments are paged, newest or oldest first.
+    """
+    max_depth = max_depth or settings.COMMENTS_MAX_DEPTH
+    per_page = settings.COMMENTS_PER_PAGE if per_page is None else per_page
+    newest_first = settings.COMMENTS_ORDER == "newest" if newest_first is None else newest_first
+
+    numbers, children, order = {}, {}, []
+    for pk, parent_id, public in rows:
+        if public:
+            numbers[pk] = len(numbers) + 1
+        order.append((pk, parent_id))
+        children[pk] = []
+    top = []
+    for pk, parent_id in order:
+        if parent_id in children:
+            children[parent_id].append(pk)
+        else:
+            top.append((pk, parent_id is not None))
+
+    roots = []
+    for root, orphan in reversed(top) if newest_first else top:
+        flat = []
+        stack = [(root, 0)]
+        while stack:  # Depth-first, without recursion: a reply chain can be long.
+            pk, depth = stack.pop()
+            flat.append((pk, min(depth, max_depth - 1), orphan and pk == root))
+            stack.extend((child, depth + 1) for child in reversed(children[pk]))
+        roots.append(flat)
+    return Layout(numbers=numbers, roots=roots, per_page=per_page)
+
+
+def skeleton(post, *, own_ids=(), user=None, now=None):
+    """The viewer's comments of a post as (id, parent id, is public) rows, in publication order: one light query."""
     now = now or timezone.now()
-    comments = list(
-        post.comments.visible_to(now=now, own_ids=own_ids, user=user).select_related("user", "organization")
+    return (
+        post.comments.visible_to(now=now, own_ids=own_ids, user=user)
+        .annotate(
+            is_public=Case(When(public_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .order_by(Coalesce("publish_at", "created_at"), "pk")
+        .values_list("pk", "parent_id", "is_public")
     )
-    return build(comments, post=post, now=now, verified=verified_pairs(comments))
+
+
+def thread_for(post, *, own_ids=(), user=None, now=None, page=1):
+    """The page of the thread a viewer sees on a post: two queries, whatever its size.
+
+    The first reads only the ids of every visible comment, to number them
+    and find the page; the second reads the comments of that page. Raise
+    EmptyPage when the thread has no such page.
+    """
+    now = now or timezone.now()
+    shape = layout(skeleton(post, own_ids=own_ids, user=user, now=now))
+    triples = shape.page(page)
+    comments = post.comments.filter(pk__in=[pk for pk, _, _ in triples]).select_related("user", "organization")
+    by_id = {comment.pk: comment for comment in comments}
+    verified = verified_pairs(by_id.values())
+    entries = [
+        Entry(
+            by_id[pk],
+            depth=depth,
+            number=shape.numbers.get(pk),
+            orphan=orphan,
+            badge=badge_for(by_id[pk], post, verified),
+        )
+        for pk, depth, orphan in triples
+        if pk in by_id  # Deleted between the two queries: left out.
+    ]
+    close_lists(entries)
+    return Thread(entries=entries, public_count=shape.public_count, page=Page(page, shape.page_count))
+
+
+def page_of(post, comment_pk, *, own_ids=(), user=None, now=None):
+    """The page of the post's thread where this viewer finds the comment, or None if they cannot see it."""
+    return layout(skeleton(post, own_ids=own_ids, user=user, now=now)).page_of(comment_pk)
+
+
+def comment_permalink(post, comment_pk, *, own_ids=(), user=None, now=None):
+    """Where a comment is read: its page of the thread (?cpage=N past the first) and its anchor.
+
+    A comment the viewer cannot see is sent to the first page, where it is not.
+    """
+    page = page_of(post, comment_pk, own_ids=own_ids, user=user, now=now) or 1
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{post.get_absolute_url()}{query}#comment-{comment_pk}"
 
 
 def build(comments, *, post=None, now=None, max_depth=None, verified=frozenset()):
-    """Return the thread of the given comments (the post's visible ones, any order).
+    """Return the whole thread of the given comments (the post's visible ones, any order), on one page.
 
     With the post, each entry also carries its badge (comments.badges).
     """
     now = now or timezone.now()
-    max_depth = max_depth or settings.COMMENTS_MAX_DEPTH
     comments = sorted(comments, key=lambda c: (c.publish_at or c.created_at, c.pk))
+    by_id = {comment.pk: comment for comment in comments}
+    shape = layout(
+        [(c.pk, c.parent_id, c.is_public(now)) for c in comments], max_depth=max_depth, per_page=0, newest_first=False
+    )
+    entries = [
+        Entry(
+            by_id[pk],
+            depth=depth,
+            number=shape.numbers.get(pk),
+            orphan=orphan,
+            badge=badge_for(by_id[pk], post, verified) if post is not None else None,
+        )
+        for pk, depth, orphan in shape.page(1)
+    ]
+    close_lists(entries)
+    return Thread(entries=entries, public_count=shape.public_count)
 
-    number = 0
-    entries = {}
-    for comment in comments:
-        entry = Entry(comment, badge=badge_for(comment, post, verified) if post is not None else None)
-        if comment.is_public(now):
-            number += 1
-            entry.number = number
-        entries[comment.pk] = entry
 
-    roots = []
-    for entry in entries.values():
-        parent = entries.get(entry.comment.parent_id)
-        if parent is None:
-            entry.orphan = entry.comment.parent_id is not None
-            roots.append(entry)
-        else:
-            parent.children.append(entry)
-
-    flat = []
-    stack = [(root, 0) for root in reversed(roots)]
-    while stack:  # Depth-first, without recursion: a reply chain can be long.
-        entry, depth = stack.pop()
-        entry.depth = min(depth, max_depth - 1)
-        flat.append(entry)
-        stack.extend((child, depth + 1) for child in reversed(entry.children))
-
-    # Each entry opens a nested list when the next one is deeper, and closes
-    # as many lists as the depth falls before the next one.
-    for index, entry in enumerate(flat):
-        next_depth = flat[index + 1].depth if index + 1 < len(flat) else 0
+def close_lists(entries):
+    """Each entry opens a nested list when the next one is deeper, and closes as many as the depth falls."""
+    for index, entry in enumerate(entries):
+        next_depth = entries[index + 1].depth if index + 1 < len(entries) else 0
         entry.has_children = next_depth > entry.depth
         entry.closes = range(max(entry.depth - next_depth, 0))
-    return Thread(entries=flat, public_count=number)
 
 
 def context_of(comment):

@@ -5,6 +5,7 @@ from .feeds import LatestCommentsFeed, PostCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
+    path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/remove/", views.remove, name="remove"),
     path("feed/", LatestCommentsFeed(), name="feed"),

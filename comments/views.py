@@ -1,14 +1,33 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.tokens import LinkRefused
+from blog.models import Post
 
 from . import delivery, notifications, services
 from . import session as comment_session
 from .models import Comment
+from .thread import comment_permalink
+
+
+@require_http_methods(["GET", "HEAD"])
+def permalink(request, pk):
+    """Send a comment's permanent address to the page of the thread that shows it, for this reader.
+
+    A comment this reader cannot see (a moderator following a link from the
+    queue, say) leads to the first page of its post, as the post's address
+    would: the page itself decides what is shown.
+    """
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    post = comment.post
+    if not Post.objects.visible_to(request.user).filter(pk=post.pk).exists():
+        raise Http404
+    own_ids = comment_session.own_ids(request)
+    return redirect(comment_permalink(post, pk, own_ids=own_ids, user=request.user))
 
 
 @require_http_methods(["GET", "POST"])

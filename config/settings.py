@@ -280,6 +280,17 @@ COMMENTS_FLAGS_TO_HOLD = env_int("COMMENTS_FLAGS_TO_HOLD", 3)
 # A verified representative speaking for their organisation is published at once.
 COMMENTS_APPROVE_VERIFIED = env_bool("COMMENTS_APPROVE_VERIFIED", True)
 
+# Long threads (comments/thread.py), paged like WordPress: top-level comments
+# per page, each with all its replies (0: the whole thread on one page), and
+# which come first, "oldest" or "newest".
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+COMMENTS_ORDER = env("COMMENTS_ORDER", "oldest")
+if COMMENTS_ORDER not in ("oldest", "newest"):
+    raise ImproperlyConfigured(f'COMMENTS_ORDER must be "oldest" or "newest", not {COMMENTS_ORDER!r}.')
+# Post pages are cached whole for anonymous readers (blog/page_cache.py), in
+# the default cache, for at most this many seconds; 0 turns the cache off.
+BLOG_PAGE_CACHE_SECONDS = env_int("BLOG_PAGE_CACHE_SECONDS", 600)
+
 # The site's address, for links in e-mails (all sent by the worker, outside a
 # request); empty: the first of ALLOWED_HOSTS (accounts.emails.site_url).
 SITE_URL = env("SITE_URL", "")

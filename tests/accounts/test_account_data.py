@@ -76,7 +76,7 @@ def test_the_export_is_a_json_attachment_with_the_profile_memberships_and_commen
     assert [comment["body"] for comment in data["comments"]] == ["First thought.", "A link or three."]
     first = data["comments"][0]
     assert first["post"] == {"title": "Answering angry customers", "url": "http://testserver" + post.get_absolute_url()}
-    assert first["url"] == f"http://testserver{post.get_absolute_url()}#comment-{approved.pk}"
+    assert first["url"] == f"http://testserver/comments/{approved.pk}/"
     assert first["status"] == "approved"
     assert first["submitted_at"] == approved.created_at.isoformat()
     assert data["comments"][1]["status"] == "held"
