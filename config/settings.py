@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Imported blogs: an old WordPress permalink that would be a 404 answers 301 to its post.
+    "blog.redirects.OldPermalinkMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
