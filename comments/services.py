@@ -177,14 +177,14 @@ def comment_import(
     policy, its rate limits and timing checks do not apply, and nobody is
     notified. Its ModerationEvent (source: import) records the status it
     arrived with, so the audit trail says where each decision came from.
-    An approved comment is public from its original date.
+    An approved comment is public from its original date unless
+    `publish_at` says otherwise; `published_at` is stored as given.
     """
     now = now or timezone.now()
     if parent is not None and parent.post_id != post.pk:
         raise ValueError("A reply must belong to the same post as its parent.")
     if status == Status.APPROVED:
         publish_at = publish_at or created_at
-        published_at = published_at or publish_at
     elif status == Status.PENDING and publish_at is None:
         raise ValueError("A pending comment needs its publication time.")
     reasons = [policy.Reason("imported", word=source_label).as_dict()]

@@ -48,10 +48,22 @@ BLOCK_TAGS = (
     "|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure"
     "|figcaption|details|menu|summary|iframe"
 )
-BLOCK_OPEN = re.compile(rf"(<(?:{BLOCK_TAGS})[\s/>])", re.IGNORECASE)
-BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.IGNORECASE)
-STARTS_WITH_BLOCK = re.compile(rf"^</?(?:{BLOCK_TAGS})[\s/>]", re.IGNORECASE)
-ENDS_WITH_BLOCK = re.compile(rf"</?(?:{BLOCK_TAGS})[^>]*>$", re.IGNORECASE)
+BLOCK_TAG = re.compile(rf"(<(/?)({BLOCK_TAGS})(?:\s[^>]*)?/?>)", re.IGNORECASE)
+VOID_BLOCKS = {"hr", "col", "area"}
+PARAGRAPH_CONTAINERS = {
+    "blockquote",
+    "div",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "details",
+    "form",
+}
+TIGHT_TAGS = "p|li|h[1-6]|td|th|dt|dd|figure|figcaption|caption|summary|legend|address"
+PRESERVED = re.compile(r"\x00\d+\x00")
 HAS_PARAGRAPHS = re.compile(r"<p[\s>]|<br\s*/?>", re.IGNORECASE)
 PRE = re.compile(r"<pre[\s>][\s\S]*?</pre>", re.IGNORECASE)
 KNOWN = {"caption", "wp_caption", "embed", "gallery", "video", "audio", "playlist"}
@@ -112,6 +124,8 @@ class Converter:
         text = MORE_COMMENT.sub("", BLOCK_COMMENT.sub("", content))
         formatted = has_blocks or bool(HAS_PARAGRAPHS.search(text))
         text = self.shortcodes(text)
+        if formatted and not has_blocks:
+            return text  # HTML with its paragraphs (this blog's own export among others): kept as it is.
         if not formatted:
             text = autop(text)
         return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
@@ -180,31 +194,44 @@ class Converter:
 
 
 def autop(text):
-    """WordPress' automatic paragraphs: blank lines separate paragraphs, a single line break is a <br>.
+    """WordPress' automatic paragraphs (wpautop): blank lines separate paragraphs, a single line break is a <br>.
 
-    Block-level tags stand on their own, as in wpautop; <pre> keeps its
-    line breaks.
+    Block-level tags stand on their own, as in WordPress; text between them
+    becomes paragraphs where a paragraph may stand (at the top level, in a
+    blockquote or a div), and keeps its line breaks as <br> elsewhere (in a
+    list item, a table cell, a caption). <pre> keeps its line breaks.
     """
     preserved = []
 
     def keep(match):
         preserved.append(match[0])
-        return f"\x00{len(preserved) - 1}\x00"
+        return f"\n\n\x00{len(preserved) - 1}\x00\n\n"
 
     text = PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = BLOCK_OPEN.sub(r"\n\n\1", text)
-    text = BLOCK_CLOSE.sub(r"\1\n\n", text)
-    paragraphs = []
+    text = BLOCK_TAG.sub(r"\n\n\1\n\n", text)
+    open_blocks, out = [], []
     for chunk in re.split(r"\n\s*\n", text):
         chunk = chunk.strip()
         if not chunk:
             continue
-        if re.fullmatch(r"\x00\d+\x00", chunk) or STARTS_WITH_BLOCK.match(chunk) or ENDS_WITH_BLOCK.search(chunk):
-            paragraphs.append(chunk)
+        if tag := BLOCK_TAG.fullmatch(chunk):
+            name = tag[3].lower()
+            if tag[2]:
+                while open_blocks and open_blocks.pop() != name:
+                    pass
+            elif name not in VOID_BLOCKS and not chunk.endswith("/>"):
+                open_blocks.append(name)
+            out.append(chunk)
+        elif PRESERVED.fullmatch(chunk):
+            out.append(preserved[int(chunk[1:-1])])
         else:
-            paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
-    text = "\n".join(paragraphs)
-    return re.sub(r"\x00(\d+)\x00", lambda match: preserved[int(match[1])], text)
+            inline = re.sub(r"\s*\n\s*", "<br>\n", chunk)
+            paragraph = not open_blocks or open_blocks[-1] in PARAGRAPH_CONTAINERS
+            out.append(f"<p>{inline}</p>" if paragraph else inline)
+    text = "\n".join(out)
+    # Text that is not a paragraph sits right inside its tag: <li>text</li>, not <li>\ntext\n</li>.
+    text = re.sub(rf"(<(?:{TIGHT_TAGS})(?:\s[^>]*)?>)\n", r"\1", text, flags=re.IGNORECASE)
+    return re.sub(rf"\n(</(?:{TIGHT_TAGS})>)", r"\1", text, flags=re.IGNORECASE)
 
 
 class _TextParser(HTMLParser):

@@ -444,7 +444,19 @@ class WxrImporter:
                 status = Status.HELD
             return status, publish_at, parse_meta_date(meta.get(META_PUBLISHED_AT))
         status = COMMENT_STATUS.get(comment.approved.strip().lower())
-        return (status, None, None) if status else None
+        if status is None:
+            return None
+        # Approved in WordPress: public, and its publication recorded, at its original date.
+        date = self.comment_date(comment) if status == Status.APPROVED else None
+        return status, date, date
+
+    def comment_date(self, comment):
+        return (
+            parse_gmt(comment.date_gmt)
+            or parse_local(comment.date, self.tz)
+            or self.state.post.published_at
+            or self.now
+        )
 
     def save_comment(self, comment, *, parent):
         """Our pk for this comment (new or found from an earlier import); None when it is skipped."""
@@ -481,9 +493,7 @@ class WxrImporter:
         ]
         for value in invalid:
             report.warn("invalid_field", value[:60])
-        created_at = (
-            parse_gmt(comment.date_gmt) or parse_local(comment.date, self.tz) or state.post.published_at or self.now
-        )
+        created_at = self.comment_date(comment)
         try:
             user = self.authors.for_comment(comment)
             saved = comment_import(
