@@ -465,6 +465,11 @@ class WxrImporter:
             report.skip("comment", "broken", example=_("a comment without an id"))
             return None
         source, source_id = self.identity(comment)
+        if source != SOURCE and source_id not in state.known:
+            # Brought by import_disqus (or another post of this blog's export) before this file.
+            found = Comment.objects.filter(source=source, source_id=source_id).values_list("pk", flat=True).first()
+            if found is not None:
+                state.known[source_id] = found
         if source_id in state.known:
             report.already("comment")
             return state.known[source_id]

@@ -115,3 +115,26 @@ def test_the_command_prints_the_report(blog):
     assert "comments whose thread matches no post here: 1" in out.getvalue()
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_disqus", str(WXR / "malformed.xml"), stdout=StringIO())
+
+
+def test_a_wxr_file_after_the_disqus_import_does_not_bring_the_synchronised_comments_twice(tmp_path):
+    """The Disqus plugin copies comments into WordPress with their Disqus id (dsq_post_id)."""
+    import_wxr(WXR / "wordpress-org.xml")
+    import_disqus(DISQUS)
+    synced = (
+        (WXR / "wordpress-org.xml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "<wp:comment_user_id>0</wp:comment_user_id>\n\t\t</wp:comment>",
+            "<wp:comment_user_id>0</wp:comment_user_id>\n\t\t\t<wp:commentmeta><wp:meta_key>dsq_post_id</wp:meta_key>"
+            "<wp:meta_value>8001</wp:meta_value></wp:commentmeta>\n\t\t</wp:comment>",
+            1,
+        )
+    )
+    path = tmp_path / "synced.xml"
+    path.write_text(synced, encoding="utf-8")
+    Comment.objects.filter(source="wordpress").delete()
+    report = import_wxr(path)
+    assert Comment.objects.filter(source_id="8001").count() == 1
+    assert report.skipped_count("comment", "broken") == 0
+    assert report.existing["comment"] == 1
