@@ -343,3 +343,31 @@ def test_the_command_reads_the_author_map():
     call_command("import_wxr", str(ORG), "--author-map", "lea=claire@example.com", stdout=StringIO())
     assert Post.objects.get(slug="premier-billet").author.email == "claire@example.com"
     assert timezone.is_aware(Post.objects.get(slug="premier-billet").published_at)
+
+
+def peak_while_reading(path):
+    """The peak of Python allocations while every record of the file is read, in bytes."""
+    import tracemalloc
+
+    from blog.wordpress.reader import WxrReader
+
+    tracemalloc.start()
+    try:
+        for _event in WxrReader(path).events():
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_reading_streams_a_post_with_many_comments_in_flat_memory(tmp_path):
+    """Ten times more comments in one post must not take ten times the memory (the benchmark prints figures)."""
+    from tests.blog.wxr_factory import write_wxr
+
+    small, large = tmp_path / "small.xml", tmp_path / "large.xml"
+    with small.open("w", encoding="utf-8") as stream:
+        write_wxr(stream, posts=1, comments=200)
+    with large.open("w", encoding="utf-8") as stream:
+        write_wxr(stream, posts=1, comments=2000)
+    assert large.stat().st_size > 9 * small.stat().st_size
+    assert peak_while_reading(large) < 2 * peak_while_reading(small)
