@@ -1,4 +1,7 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import images
 from .models import Post
@@ -14,3 +17,30 @@ class PostAdminForm(forms.ModelForm):
             "status", "published_at", "comments_enabled",
         ]  # fmt: skip
         field_classes = {"cover": images.ImageUploadField}
+
+
+class ImportForm(forms.Form):
+    """An export file uploaded in the admin, small enough to import during the request."""
+
+    WORDPRESS, DISQUS = "wordpress", "disqus"
+
+    kind = forms.ChoiceField(
+        label=_("Export"),
+        choices=[(WORDPRESS, _("WordPress (WXR file)")), (DISQUS, _("Disqus (XML file)"))],
+        initial=WORDPRESS,
+    )
+    file = forms.FileField(label=_("File"), help_text=_("Larger files: manage.py import_wxr (see docs/migrating.md)."))
+    dry_run = forms.BooleanField(
+        label=_("Dry run"), required=False, help_text=_("Read the file and show the report without saving anything.")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.BLOG_IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("This file is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+                code="file_too_large",
+            )
+        return upload

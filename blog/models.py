@@ -74,6 +74,20 @@ class Post(models.Model):
             "days after publication, when that setting is not 0."
         ),
     )
+    source = models.CharField(
+        _("imported from"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_("The blog engine this post was imported from; empty for a post written here."),
+    )
+    source_id = models.CharField(
+        _("identifier at the source"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Its identifier there (a WordPress GUID): importing the same file again finds it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +99,11 @@ class Post(models.Model):
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
         indexes = [models.Index(fields=["status", "-published_at"], name="post_published_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~models.Q(source=""), name="post_imported_once"
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -115,3 +134,29 @@ class Post(models.Model):
             return False
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
         return not days or now < self.published_at + timedelta(days=days)
+
+
+class Redirect(models.Model):
+    """An address of the blog's previous home that now leads to a post, with a permanent redirect.
+
+    Written by the importers from each post's old permalink (and its ?p=ID
+    short link) so that links and search results pointing at the old site
+    keep working once the domain points here. blog.redirects answers them.
+    """
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        help_text=_("A path on this site, such as /2019/03/hello-world/ or /?p=123, without the domain."),
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("post"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.post.get_absolute_url()}"

@@ -150,6 +150,20 @@ class Comment(models.Model):
         blank=True,
         help_text=_("When the e-mails that follow its publication were sent (commenter, subscribers, brands)."),
     )
+    source = models.CharField(
+        _("imported from"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_("The service this comment was imported from (WordPress, Disqus); empty when written here."),
+    )
+    source_id = models.CharField(
+        _("identifier at the source"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Its identifier there: importing the same export again finds it instead of adding it twice."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -173,6 +187,9 @@ class Comment(models.Model):
                 name="comment_pending_has_publish_at",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="comment_status_valid"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~Q(source=""), name="comment_imported_once"
+            ),
         ]
 
     def __str__(self):
@@ -212,6 +229,7 @@ class ModerationEvent(models.Model):
         MODERATOR = "moderator", _("Moderator")
         READERS = "readers", _("Readers' reports")
         COMMENTER = "commenter", _("The commenter")
+        IMPORT = "import", _("Import")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("comment"))
     actor = models.ForeignKey(

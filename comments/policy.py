@@ -80,6 +80,7 @@ class Reason:
             "first_comment": lambda: _("first comment from this address"),
             "delay": lambda: _("publication delay"),
             "edited": lambda: _("text edited by the moderation"),
+            "imported": lambda: _("imported from %(source)s") % {"source": self.word},
             "flags": lambda: (
                 ngettext("reported by %(count)d reader", "reported by %(count)d readers", self.count)
                 % {"count": self.count}

@@ -161,6 +161,75 @@ def comment_create(
     return comment
 
 
+def comment_import(
+    *,
+    post,
+    body,
+    status,
+    created_at,
+    source,
+    source_id,
+    source_label,
+    name="",
+    email="",
+    website="",
+    user=None,
+    parent=None,
+    ip_address=None,
+    user_agent="",
+    publish_at=None,
+    published_at=None,
+    now=None,
+) -> Comment:
+    """Save a comment brought from another blog, with the status and dates it had there.
+
+    An imported comment is history, not a new submission: the moderation
+    policy, its rate limits and timing checks do not apply, and nobody is
+    notified, now or later: it counts as announced (announced_at), so the
+    worker never tells its writer of a publication that happened years ago
+    on another blog. Its ModerationEvent (source: import) records the status it
+    arrived with, so the audit trail says where each decision came from.
+    An approved comment is public from its original date unless
+    `publish_at` says otherwise; `published_at` is stored as given.
+    """
+    now = now or timezone.now()
+    if parent is not None and parent.post_id != post.pk:
+        raise ValueError("A reply must belong to the same post as its parent.")
+    if status == Status.APPROVED:
+        publish_at = publish_at or created_at
+    elif status == Status.PENDING and publish_at is None:
+        raise ValueError("A pending comment needs its publication time.")
+    reasons = [policy.Reason("imported", word=source_label).as_dict()]
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post,
+            parent=parent,
+            user=user,
+            name=name[:80],
+            email=email,
+            website=website,
+            body=body,
+            status=status,
+            publish_at=publish_at,
+            published_at=published_at,
+            reasons=reasons,
+            ip_address=ip_address,
+            user_agent=user_agent[:300],
+            created_at=created_at,
+            source=source,
+            source_id=source_id,
+            announced_at=now,
+        )
+        ModerationEvent.objects.create(
+            comment=comment,
+            source=ModerationEvent.Source.IMPORT,
+            to_status=status,
+            reasons=reasons,
+            created_at=now,
+        )
+    return comment
+
+
 class TransitionRefused(ValueError):
     """The comment's status does not allow this decision (it is already there, or withdrawn)."""
 

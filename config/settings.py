@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Imported blogs: an old WordPress permalink that would be a 404 answers 301 to its post.
+    "blog.redirects.OldPermalinkMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -254,6 +256,8 @@ BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 # Images (covers, avatars, logos): uploads above these limits are refused.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Imports from the admin (WordPress or Disqus export): larger files go through manage.py import_wxr.
+BLOG_IMPORT_MAX_UPLOAD_BYTES = env_int("BLOG_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Video embeds allowed in post bodies: iframes from other hosts are removed.
 BLOG_EMBED_HOSTS = env_list(
     "BLOG_EMBED_HOSTS",

@@ -230,3 +230,57 @@ def test_decisions_the_status_forbids_change_nothing(decision, status, publish_i
     comment.refresh_from_db()
     assert comment.status == status
     assert not comment.events.exists()
+
+
+IMPORTED_AT = datetime(2019, 3, 4, 11, 0, tzinfo=UTC)
+
+
+def imported(**fields):
+    fields.setdefault("post", make_post())
+    fields.setdefault("body", "Old words.")
+    fields.setdefault("status", Status.APPROVED)
+    return services.comment_import(
+        created_at=IMPORTED_AT, source="wordpress", source_id=f"https://old.example/#comment-{Comment.objects.count()}",
+        source_label="WordPress", name="Camille", **fields,
+    )  # fmt: skip
+
+
+def test_comment_import_keeps_the_original_date_and_records_an_import_event():
+    comment = imported(ip_address="203.0.113.7")
+    assert (comment.status, comment.created_at, comment.publish_at) == (Status.APPROVED, IMPORTED_AT, IMPORTED_AT)
+    assert comment.is_public()
+    event = ModerationEvent.objects.get(comment=comment)
+    assert (event.source, event.from_status, event.to_status, event.actor) == ("import", "", "approved", None)
+    assert comment.reasons == [{"code": "imported", "count": 0, "word": "WordPress"}]
+
+
+def test_comment_import_bypasses_the_policy_limits(settings):
+    """History is not a flood: the rate limit, delay and closed posts do not apply."""
+    settings.COMMENTS_RATE_LIMIT = 1
+    post = make_post(comments_enabled=False)
+    comments = [imported(post=post, body="Same words.", ip_address="203.0.113.7") for _ in range(3)]
+    assert [c.status for c in comments] == [Status.APPROVED] * 3
+
+
+def test_comment_import_held_waits_for_a_person_and_pending_needs_its_time():
+    assert imported(status=Status.HELD).publish_at is None
+    with pytest.raises(ValueError, match="publication time"):
+        imported(status=Status.PENDING)
+
+
+def test_comment_import_refuses_the_same_source_twice():
+    imported()
+    with pytest.raises(IntegrityError):
+        services.comment_import(
+            post=make_post(), body="x", status=Status.APPROVED, created_at=IMPORTED_AT, source="wordpress",
+            source_id="https://old.example/#comment-0", source_label="WordPress",
+        )  # fmt: skip
+
+
+def test_imported_comments_are_history_the_worker_never_announces(mailoutbox):
+    imported(email="camille@example.org")
+    imported(status=Status.HELD, email="camille@example.org")
+    from comments.tasks import periodic_run
+
+    assert periodic_run()["announced"] == 0
+    assert mailoutbox == []
