@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
+
 from . import services
 from . import session as comment_session
 from .models import Comment
@@ -14,6 +16,8 @@ def report(request, pk):
     comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_report.html", {"comment": comment})
+    if throttle.hit("report_ip", throttle.ip_of(request)):
+        return throttle.too_many_requests(request, "report_ip")
     recorded = services.comment_flag(
         comment=comment,
         reporter=comment_session.reporter_key(request),

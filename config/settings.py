@@ -140,11 +140,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process), else local memory.
+# TolerantRedisCache (config/cache.py) treats an unreachable Redis as a miss and
+# logs it, so a cache outage never takes the site down.
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.TolerantRedisCache",
             "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -286,3 +289,20 @@ SITE_URL = env("SITE_URL", "")
 
 # Accounts: how long a membership verification link sent to a brand's domain stays valid.
 ACCOUNTS_VERIFICATION_LINK_MAX_AGE = timedelta(hours=env_int("ACCOUNTS_VERIFICATION_LINK_MAX_AGE_HOURS", 72))
+
+# Hardening: rate limits of the public forms (accounts/throttle.py), as
+# (attempts, window in seconds), counted in the cache per IP address or account.
+RATE_LIMIT_WINDOW_MINUTES = env_int("RATE_LIMIT_WINDOW_MINUTES", 15)
+RATE_LIMITS = {
+    # Failed logins: per account against password guessing, per IP against trying many accounts.
+    "login_account": (env_int("RATE_LIMIT_LOGIN_PER_ACCOUNT", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "login_ip": (env_int("RATE_LIMIT_LOGIN_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
+    # Forms that send an e-mail or record something: every POST counts.
+    "signup_ip": (env_int("RATE_LIMIT_SIGNUP_PER_IP", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "password_reset_ip": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "password_reset_address": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", 3), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "report_ip": (env_int("RATE_LIMIT_REPORT_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
+}
+# Privacy: commenters' IP addresses and user agents are kept this many days for
+# the spam and rate rules, then erased (comments.services.comment_erase_addresses).
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -6,8 +7,10 @@ def _test_storage(settings, tmp_path):
     """Uploads go to a temporary folder; static files need no collectstatic manifest.
 
     Passwords use a fast hasher: the real one is slow on purpose, and the
-    tests create many accounts.
+    tests create many accounts. The cache, which holds the rate-limit
+    counts, starts empty for each test.
     """
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
