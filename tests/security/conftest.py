@@ -1,8 +1,11 @@
+import os
 import socket
 
 import pytest
 from django.core.cache import caches
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +36,11 @@ def unreachable_cache(settings):
     caches._settings = None  # Read the new CACHES, then forget the fixture's cache after the test.
     yield caches["default"]
     caches._settings = None
+
+
+# Property-based tests (hypothesis): a modest number of examples by default so
+# the suite stays quick; HYPOTHESIS_PROFILE=thorough runs many more.
+_checks = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile("blog", max_examples=20, deadline=None, suppress_health_check=_checks)
+hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=_checks)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "blog"))
