@@ -8,6 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import self_service
-from .forms import DeleteAccountForm, ProfileForm, ResendConfirmationForm, SignupForm
+from . import self_service, throttle
+from .forms import DeleteAccountForm, LoginForm, ProfileForm, ResendConfirmationForm, SignupForm
 from .tokens import ConfirmationRefused, user_for_confirmation
 
 
@@ -25,10 +26,53 @@ def _base_url(request):
     return f"{request.scheme}://{request.get_host()}"
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled: failed attempts are counted per account and per IP address.
+
+    Over either limit the password is not even checked: the answer is the
+    429 page until the window ends (settings.RATE_LIMITS). A successful
+    login clears the account's count.
+    """
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        account = request.POST.get("username", "")
+        if throttle.exceeded("login_ip", throttle.ip_of(request)):
+            return throttle.too_many_requests(request, "login_ip")
+        if account and throttle.exceeded("login_account", account):
+            return throttle.too_many_requests(request, "login_account")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        throttle.reset("login_account", form.get_user().email)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        throttle.count("login_ip", throttle.ip_of(self.request))
+        if account := self.request.POST.get("username", ""):
+            throttle.count("login_account", account)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per IP address and per address asked for."""
+
+    def post(self, request, *args, **kwargs):
+        if throttle.hit("password_reset_ip", throttle.ip_of(request)):
+            return throttle.too_many_requests(request, "password_reset_ip")
+        if (email := request.POST.get("email", "")) and throttle.hit("password_reset_address", email):
+            return throttle.too_many_requests(request, "password_reset_address")
+        return super().post(request, *args, **kwargs)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    if request.method == "POST" and throttle.hit("signup_ip", throttle.ip_of(request)):
+        return throttle.too_many_requests(request, "signup_ip")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -65,6 +109,8 @@ def signup_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def resend_confirmation(request):
     """Send a new link; the answer is the same whether or not the address has an account."""
+    if request.method == "POST" and throttle.hit("signup_ip", throttle.ip_of(request)):
+        return throttle.too_many_requests(request, "signup_ip")
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.pending_user()

@@ -36,7 +36,14 @@ POST_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 READER_LINK_REL = "nofollow ugc noopener"
 
-_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
+# nh3 writes every attribute as name="value" with quotes inside values escaped,
+# so the attributes of a tag can be told apart from text inside their values.
+_IFRAME = re.compile(r'<iframe(?P<attributes>(?:\s[^\s=>]+(?:="[^"]*")?)*)\s*>.*?</iframe>', re.DOTALL)
+_SRC_ATTRIBUTE = re.compile(r'\ssrc="')
+
+
+def _drop_frame_without_source(match):
+    return match.group(0) if _SRC_ATTRIBUTE.search(match.group("attributes")) else ""
 
 
 def _is_allowed_embed(url):
@@ -62,7 +69,7 @@ def clean_post_html(html: str) -> str:
         link_rel="noopener",
     )
     # An iframe whose source was refused would be an empty frame: drop it.
-    return _EMPTY_IFRAME.sub("", cleaned)
+    return _IFRAME.sub(_drop_frame_without_source, cleaned)
 
 
 def render_reader_text(text: str) -> SafeString:

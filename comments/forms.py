@@ -45,6 +45,14 @@ def validate_plain_text(value):
             )
 
 
+class ReportForm(forms.Form):
+    """A reader's optional reason for reporting a comment, checked like any text they send."""
+
+    reason = forms.CharField(
+        label=_("Why? (optional)"), max_length=200, required=False, validators=[validate_plain_text]
+    )
+
+
 class CommentForm(forms.Form):
     """The reader's comment form. Logged-in users only write the body."""
 

@@ -59,6 +59,10 @@ class CommentQuerySet(models.QuerySet):
             due_soon=Count("pk", filter=Q(status=Status.PENDING, publish_at__gt=now, publish_at__lte=now + due_within)),
         )
 
+    def with_addresses(self, *, before):
+        """Comments sent before a moment that still hold the sender's IP address or user agent."""
+        return self.filter(created_at__lt=before).filter(~Q(ip_address=None) | ~Q(user_agent=""))
+
     def by_address(self, email):
         return self.filter(email__iexact=email)
 

@@ -5,11 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
 from accounts.tokens import LinkRefused
 from blog.models import Post
 
 from . import delivery, notifications, services
 from . import session as comment_session
+from .forms import ReportForm
 from .models import Comment
 from .thread import comment_permalink
 
@@ -35,12 +37,17 @@ def report(request, pk):
     """Confirm on GET, report on POST: one report per reader and comment."""
     comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
     if request.method == "GET":
-        return render(request, "comments/comment_confirm_report.html", {"comment": comment})
+        return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": ReportForm()})
+    if throttle.hit("report_ip", throttle.ip_of(request)):
+        return throttle.too_many_requests(request, "report_ip")
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": form}, status=400)
     recorded = services.comment_flag(
         comment=comment,
         reporter=comment_session.reporter_key(request),
         user=request.user if request.user.is_authenticated else None,
-        reason=request.POST.get("reason", ""),
+        reason=form.cleaned_data["reason"],
     )
     if recorded:
         messages.success(request, _("Thank you: your report was sent to the moderators."))

@@ -142,11 +142,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process), else local memory.
+# TolerantRedisCache (config/cache.py) treats an unreachable Redis as a miss and
+# logs it, so a cache outage never takes the site down.
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.TolerantRedisCache",
             "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -173,7 +176,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads are served by Django unless a web server in front serves MEDIA_ROOT.
@@ -321,3 +324,20 @@ NOTIFICATIONS_CONFIRM_LINK_MAX_AGE = timedelta(hours=env_int("NOTIFICATIONS_CONF
 NOTIFICATIONS_PERIOD = timedelta(minutes=env_int("NOTIFICATIONS_PERIOD_MINUTES", 5))
 # Spam and rejected comments older than this are deleted by `manage.py purge_comments`.
 COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", 90)
+
+# Hardening: rate limits of the public forms (accounts/throttle.py), as
+# (attempts, window in seconds), counted in the cache per IP address or account.
+RATE_LIMIT_WINDOW_MINUTES = env_int("RATE_LIMIT_WINDOW_MINUTES", 15)
+RATE_LIMITS = {
+    # Failed logins: per account against password guessing, per IP against trying many accounts.
+    "login_account": (env_int("RATE_LIMIT_LOGIN_PER_ACCOUNT", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "login_ip": (env_int("RATE_LIMIT_LOGIN_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
+    # Forms that send an e-mail or record something: every POST counts.
+    "signup_ip": (env_int("RATE_LIMIT_SIGNUP_PER_IP", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "password_reset_ip": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "password_reset_address": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", 3), RATE_LIMIT_WINDOW_MINUTES * 60),
+    "report_ip": (env_int("RATE_LIMIT_REPORT_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
+}
+# Privacy: commenters' IP addresses and user agents are kept this many days for
+# the spam and rate rules, then erased (comments.services.comment_erase_addresses).
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)

@@ -7,6 +7,9 @@ from django.views.static import serve
 from blog.sitemaps import PostSitemap
 from blog.views import RobotsView
 
+# A database outage answers 503 with a readable page; other errors keep the 500 page.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("", include("blog.urls")),
     path("comments/", include("comments.urls")),

@@ -8,7 +8,8 @@ def _test_storage(settings, tmp_path):
     Passwords use a fast hasher: the real one is slow on purpose, and the
     tests create many accounts. Background tasks run at once (the immediate
     backend), so an e-mail is in mail.outbox when its service returns;
-    tests of the worker itself switch back to the database backend.
+    tests of the worker itself switch back to the database backend. (The
+    cache, which holds rate-limit counts and pages, is emptied by _empty_cache.)
     """
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
