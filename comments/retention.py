@@ -1,4 +1,6 @@
-"""What the blog deletes on its own: spam and rejected comments past COMMENTS_RETENTION_DAYS.
+"""What the blog deletes on its own: spam and rejected comments past
+COMMENTS_RETENTION_DAYS, and commenters' IP addresses and user agents past
+COMMENTS_IP_RETENTION_DAYS.
 
 Nothing else is ever purged automatically. Each purge is one function
 that returns what it removed (or would remove) as lines for the operator;
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from . import services
 from .models import Comment, Status
 
 PURGED_STATUSES = [Status.SPAM, Status.REJECTED]
@@ -51,5 +54,25 @@ def comments_purge(*, now=None, dry_run=False):
     return lines
 
 
+def addresses_erase(*, now=None, dry_run=False):
+    """Erase the IP address and user agent of comments older than the IP retention; return a line for each.
+
+    The comment, its text and its history stay: only what identifies the
+    sender's machine goes (comments.services.comment_erase_addresses).
+    """
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
+    with transaction.atomic():
+        lines = [
+            f"the IP address and user agent of comment {pk} (sent {created_at:%Y-%m-%d})"
+            for pk, created_at in Comment.objects.with_addresses(before=before)
+            .order_by("created_at", "pk")
+            .values_list("pk", "created_at")
+        ]
+        if not dry_run and lines:
+            services.comment_erase_addresses(older_than=before, now=now)
+    return lines
+
+
 # Each takes now= and dry_run= and returns the lines to print.
-PURGES = [comments_purge]
+PURGES = [comments_purge, addresses_erase]

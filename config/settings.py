@@ -339,5 +339,5 @@ RATE_LIMITS = {
     "report_ip": (env_int("RATE_LIMIT_REPORT_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
 }
 # Privacy: commenters' IP addresses and user agents are kept this many days for
-# the spam and rate rules, then erased (comments.services.comment_erase_addresses).
+# the spam and rate rules, then erased by `manage.py purge_comments` and the periodic task (comments.retention).
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)

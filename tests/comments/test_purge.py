@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def comments(settings):
     settings.COMMENTS_RETENTION_DAYS = 30
+    settings.COMMENTS_IP_RETENTION_DAYS = 365  # addresses: their own test below
     post = make_post(title="Old news")
     old = timezone.now() - timedelta(days=31)
     with time_machine.travel(old):
@@ -49,7 +50,7 @@ def test_purge_removes_old_spam_and_rejected_and_prints_each(comments):
     assert f"Deleted comment {comments['old_spam'].pk} (spam" in output
     assert "Spammer" in output and "Old news" in output
     assert f"Deleted comment {comments['old_rejected'].pk} (rejected" in output
-    assert "Deleted 2 item(s); retention 30 days." in output
+    assert "Deleted 2 item(s); retention 30 days for spam and rejected comments, 365 days for IP addresses." in output
 
 
 def test_a_dry_run_prints_and_deletes_nothing(comments):
@@ -64,3 +65,21 @@ def test_the_periodic_task_purges_too(comments):
 
     assert summary["purged"] == 2
     assert not Comment.objects.filter(pk=comments["old_spam"].pk).exists()
+
+
+def test_ip_addresses_past_their_retention_are_erased_and_the_comments_kept(settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 90
+    with time_machine.travel(timezone.now() - timedelta(days=91)):
+        old = make_comment(ip_address="203.0.113.7", user_agent="Firefox", body="Still here.")
+    recent = make_comment(ip_address="198.51.100.2", user_agent="Chromium")
+
+    assert f"Would delete the IP address and user agent of comment {old.pk} (sent " in purge("--dry-run")
+    assert Comment.objects.get(pk=old.pk).ip_address == "203.0.113.7"
+
+    output = purge()
+    assert f"Deleted the IP address and user agent of comment {old.pk} (sent " in output
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.ip_address, old.user_agent, old.body) == (None, "", "Still here.")
+    assert (recent.ip_address, recent.user_agent) == ("198.51.100.2", "Chromium")
+    assert "Deleted 0 item(s)" in purge()

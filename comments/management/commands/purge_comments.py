@@ -7,7 +7,8 @@ from comments import retention
 class Command(BaseCommand):
     help = (
         "Delete spam and rejected comments whose last decision is older than COMMENTS_RETENTION_DAYS, "
-        "printing each one. Nothing else is purged. --dry-run prints without deleting."
+        "and erase IP addresses and user agents older than COMMENTS_IP_RETENTION_DAYS, printing each one. "
+        "Nothing else is purged. --dry-run prints without deleting."
     )
 
     def add_arguments(self, parser):
@@ -20,4 +21,7 @@ class Command(BaseCommand):
             for line in purge(dry_run=dry_run):
                 self.stdout.write(f"{verb} {line}")
                 total += 1
-        self.stdout.write(f"{verb} {total} item(s); retention {settings.COMMENTS_RETENTION_DAYS} days.")
+        self.stdout.write(
+            f"{verb} {total} item(s); retention {settings.COMMENTS_RETENTION_DAYS} days for spam and rejected "
+            f"comments, {settings.COMMENTS_IP_RETENTION_DAYS} days for IP addresses."
+        )
