@@ -11,16 +11,24 @@ representatives) goes through `deliver`, which the worker runs:
    between a task and its retry: the second insert fails and that run sends
    nothing. We chose insert-before-send over holding a row lock during the
    SMTP conversation: no transaction stays open while the mail server
-   answers, and the same code works on SQLite and PostgreSQL. The price: a
-   worker killed between the send and the "sent" mark leaves the row
-   "sending", and it is not sent again (at most once, never twice);
-3. a failed send marks the row "failed": the next run claims it again;
-4. each e-mail carries a signed one-click unsubscribe link, in its text and
+   answers, and the same code works on SQLite and PostgreSQL;
+3. the row holds the rendered e-mail, so a worker killed while sending
+   loses nothing: a row still "sending" after SENDING_LEASE is sent again
+   from the ledger by the periodic task (`deliveries_resume`). A worker
+   killed in the instant between the mail server's acceptance and the
+   "sent" mark can cause a second copy; it carries the same Message-ID,
+   which mail providers use to drop duplicates. Losing a notification
+   silently is the worse failure, so the ledger errs on that side;
+4. a failed send marks the row "failed": the next run claims it again;
+5. each e-mail carries a signed one-click unsubscribe link, in its text and
    in the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058).
 """
 
+import hashlib
 import logging
+from datetime import timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -35,6 +43,10 @@ from .models import Delivery, Suppression
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+# How long a claimed e-mail may stay "sending" before its worker is taken for
+# dead. Sending one e-mail takes seconds; a worker alive after this has hung.
+SENDING_LEASE = timedelta(minutes=15)
 
 
 class Outcome(StrEnum):
@@ -65,16 +77,35 @@ def is_suppressed(email):
     return Suppression.objects.filter(email=normalize(email)).exists()
 
 
-def _claim(*, kind, recipient, key, now):
-    """Insert the ledger row (or take back a failed one); None when another run has it."""
+def message_id(*, kind, recipient, key):
+    """The same Message-ID for every copy of one notification, so a duplicate can be recognised."""
+    digest = hashlib.sha256(f"{kind}|{recipient}|{key}".encode()).hexdigest()[:32]
+    host = urlsplit(absolute_url("/")).hostname or "localhost"
+    return f"<{kind}.{digest}@{host}>"
+
+
+def _claim(*, kind, recipient, key, message, now):
+    """Insert the ledger row with its e-mail (or take back a failed one); None when another run has it."""
     try:
         with transaction.atomic():
-            return Delivery.objects.create(kind=kind, recipient=recipient, key=key, created_at=now)
+            return Delivery.objects.create(kind=kind, recipient=recipient, key=key, message=message, created_at=now)
     except IntegrityError:
         row = Delivery.objects.filter(kind=kind, recipient=recipient, key=key, state=Delivery.State.FAILED)
-        if row.update(state=Delivery.State.SENDING, attempts=F("attempts") + 1, created_at=now):
+        if row.update(state=Delivery.State.SENDING, attempts=F("attempts") + 1, message=message, created_at=now):
             return Delivery.objects.get(kind=kind, recipient=recipient, key=key)
         return None
+
+
+def _send(row):
+    """Send the e-mail a claimed row holds, and record how it went."""
+    try:
+        message_send(to=[row.recipient], **row.message)
+    except Exception as error:
+        logger.exception("Could not send the %s e-mail about %s to %s", row.kind, row.key, row.recipient)
+        Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.FAILED, error=repr(error)[:300])
+        return Outcome.FAILED
+    Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.SENT, sent_at=timezone.now())
+    return Outcome.SENT
 
 
 def deliver(*, kind, recipient, key, template, context, language="", now=None):
@@ -89,22 +120,40 @@ def deliver(*, kind, recipient, key, template, context, language="", now=None):
             ignore_conflicts=True,
         )
         return Outcome.SKIPPED
-    row = _claim(kind=kind, recipient=recipient, key=key, now=now)
+    unsubscribe = unsubscribe_url(recipient)
+    message = message_render(template=template, context={**context, "unsubscribe_url": unsubscribe}, language=language)
+    message["headers"] = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Message-ID": message_id(kind=kind, recipient=recipient, key=key),
+    }
+    row = _claim(kind=kind, recipient=recipient, key=key, message=message, now=now)
     if row is None:
         return Outcome.SKIPPED
-    unsubscribe = unsubscribe_url(recipient)
-    try:
-        message = message_render(
-            template=template, context={**context, "unsubscribe_url": unsubscribe}, language=language
+    return _send(row)
+
+
+def deliveries_resume(*, now=None):
+    """Send again what a dead worker left "sending" past the lease; return how many were sent.
+
+    Each row is taken back by one update that checks it is still the same
+    stale claim, so two runs never resume the same e-mail. An address
+    suppressed since then is not written to.
+    """
+    now = now or timezone.now()
+    sent = 0
+    stale = Delivery.objects.filter(state=Delivery.State.SENDING, created_at__lt=now - SENDING_LEASE)
+    for row in stale.exclude(message={}).order_by("created_at", "pk")[:500]:
+        taken = Delivery.objects.filter(pk=row.pk, state=Delivery.State.SENDING, created_at=row.created_at).update(
+            attempts=F("attempts") + 1, created_at=now
         )
-        message_send(
-            to=[recipient],
-            headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-            **message,
+        if not taken:
+            continue
+        if is_suppressed(row.recipient):
+            Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.SUPPRESSED)
+            continue
+        logger.warning(
+            "Sending again the %s e-mail about %s to %s: its worker stopped", row.kind, row.key, row.recipient
         )
-    except Exception as error:
-        logger.exception("Could not send the %s e-mail about %s to %s", kind, key, recipient)
-        Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.FAILED, error=repr(error)[:300])
-        return Outcome.FAILED
-    Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.SENT, sent_at=timezone.now())
-    return Outcome.SENT
+        sent += _send(row) == Outcome.SENT
+    return sent

@@ -373,9 +373,9 @@ class Delivery(models.Model):
     The row is inserted, and committed, before the e-mail is sent (see
     comments.notifications.deliver): its unique constraint lets only one
     worker, or one run of a retried task, claim a given e-mail. A failed
-    send marks the row failed so a later run may claim it again; a worker
-    that dies between sending and marking the row sent leaves it "sending",
-    which is never sent again: at most once, rather than twice.
+    send marks the row failed so a later run may claim it again. The row
+    keeps the rendered e-mail, so one left "sending" by a worker that died
+    is sent again from here (comments.delivery.deliveries_resume).
     """
 
     class Kind(models.TextChoices):
@@ -399,6 +399,9 @@ class Delivery(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.SENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     error = models.CharField(_("last error"), max_length=300, blank=True)
+    message = models.JSONField(
+        _("e-mail"), default=dict, blank=True, help_text=_("Subject, text, HTML and headers, as sent.")
+    )
     created_at = models.DateTimeField(_("claimed"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.emails import retry_later
 
-from . import notifications, retention
+from . import delivery, notifications, retention
 from .delivery import Outcome
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def periodic_run(*, now=None, dry_run=False):
     """Everything the periodic task does, once; return a summary."""
     now = now or timezone.now()
     summary = {
+        "resumed": delivery.deliveries_resume(now=now),
         "announced": notifications.publications_announce(now=now),
         "digests": notifications.moderation_digest_send(now=now),
         "purged": 0,

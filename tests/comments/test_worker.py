@@ -191,3 +191,70 @@ def test_an_account_email_that_fails_is_tried_again_later(database_queue, monkey
     assert calls == [["a@example.org"], ["a@example.org"]]
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+
+
+class WorkerKilled(BaseException):
+    """Stands for a SIGKILL: no `except Exception` in the worker sees it, nothing is cleaned up."""
+
+
+def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(monkeypatch):
+    """Three writers wait for "published"; the worker dies on the second e-mail, during the send."""
+    writers = ["ana@example.org", "ben@example.org", "chloe@example.org"]
+    comments = []
+    for writer in writers:
+        comment = make_comment(post=make_post(), status=Status.APPROVED, email=writer)
+        comment.events.create(source="moderator", from_status=Status.PENDING, to_status=Status.APPROVED)
+        comments.append(comment)
+    real_send = delivery.message_send
+    calls = []
+
+    def dies_on_the_second(**message):
+        calls.append(message["to"])
+        if len(calls) == 2:
+            raise WorkerKilled
+        real_send(**message)
+
+    monkeypatch.setattr(delivery, "message_send", dies_on_the_second)
+    with pytest.raises(WorkerKilled):
+        tasks.periodic_run()
+    monkeypatch.setattr(delivery, "message_send", real_send)
+    assert [message.to for message in published_emails()] == [[writers[0]]]
+    interrupted = Delivery.objects.get(recipient=writers[1])
+    assert interrupted.state == Delivery.State.SENDING and interrupted.message["subject"]
+
+    # A new worker starts at once: the third writer is told; the second e-mail's claim is still fresh.
+    tasks.periodic_run()
+    assert sorted(message.to[0] for message in published_emails()) == [writers[0], writers[2]]
+
+    # Past the lease, the e-mail the dead worker held is sent from the ledger, once.
+    with time_machine.travel(timezone.now() + delivery.SENDING_LEASE + timedelta(minutes=1)):
+        assert tasks.periodic_run()["resumed"] == 1
+        assert tasks.periodic_run()["resumed"] == 0
+    emails = published_emails()
+    assert sorted(message.to[0] for message in emails) == sorted(writers)
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+    assert Comment.objects.filter(announced_at__isnull=True).count() == 0
+    # Every copy of a notification carries the same Message-ID: a duplicate can be recognised.
+    resent = next(message for message in emails if message.to == [writers[1]])
+    assert resent.extra_headers["Message-ID"] == delivery.message_id(
+        kind=Delivery.Kind.PUBLISHED, recipient=writers[1], key=f"comment:{comments[1].pk}"
+    )
+
+
+def test_an_address_suppressed_meanwhile_is_not_written_to_when_resuming(monkeypatch):
+    comment = make_comment(post=make_post(), status=Status.APPROVED, email="dora@example.org")
+    comment.events.create(source="moderator", from_status=Status.PENDING, to_status=Status.APPROVED)
+
+    def killed(**message):
+        raise WorkerKilled
+
+    monkeypatch.setattr(delivery, "message_send", killed)
+    with pytest.raises(WorkerKilled):
+        tasks.periodic_run()
+    monkeypatch.undo()
+    services.address_suppress(email="dora@example.org")
+
+    with time_machine.travel(timezone.now() + delivery.SENDING_LEASE + timedelta(minutes=1)):
+        assert tasks.periodic_run()["resumed"] == 0
+    assert published_emails() == []
+    assert Delivery.objects.get().state == Delivery.State.SUPPRESSED
