@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts.models import Membership, Organization, User
-from comments.models import Comment, Flag, ModerationEvent
+from comments.models import Comment, Flag, ModerationEvent, Subscription, Suppression
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data, make_comment
@@ -211,6 +211,30 @@ def test_signed_link_paths_with_any_token_are_refused_cleanly(post, token):
     assert client.get(f"/accounts/password/reset/{path_part(token)}/{path_part(token)}/").status_code in (200, 404)
 
 
+@given(token=hostile)
+def test_unsubscribe_and_subscription_links_with_any_token_suppress_nothing(post, token):
+    """The e-mail links: a forged or mangled token is refused with the page's message, GET or POST."""
+    token = token or "x"
+    client = Client()
+    for url in (f"/comments/unsubscribe/{path_part(token)}/", f"/comments/subscription/{path_part(token)}/"):
+        for response in (client.get(url), client.post(url, {"List-Unsubscribe": "One-Click"})):
+            assert response.status_code in (400, 404), url
+    assert not Suppression.objects.exists()
+    assert not Subscription.objects.filter(confirmed_at__isnull=False).exists()
+
+
+@given(notify=hostile)
+def test_the_email_choice_is_one_of_its_choices_or_refused(post, notify):
+    before = counts()
+    response = post_raw(Client(), post.get_absolute_url(), form_data(notify=notify, email="n@example.org", body="Hi"))
+    if response.status_code == 302:
+        assert counts() == (before[0] + 1, before[1] + 1)
+        assert set(Subscription.objects.values_list("scope", flat=True)) <= {"replies", "thread"}
+    else:
+        assert_refused_with_a_message(response)
+        assert counts() == before
+
+
 @given(value=hostile, number=st.integers(min_value=-(10**30), max_value=10**30))
 def test_url_parameters_never_cause_a_server_error(post, value, number):
     client = Client()
@@ -222,6 +246,10 @@ def test_url_parameters_never_cause_a_server_error(post, value, number):
         f"/comments/{abs(number)}/remove/",
         f"/accounts/login/?next={path_part(value)}",
         f"/feed/?{path_part(value)}={path_part(value)}",
+        f"/comments/feed/{path_part(value)}/",
+        f"/comments/{abs(number)}/",
+        f"{post.get_absolute_url()}?cpage={path_part(value)}",
+        f"{post.get_absolute_url()}?cpage={number}",
     ]:
         assert client.get(url).status_code < 500, url
     response = post_raw(client, reverse("set_language"), {"language": value, "next": value})
