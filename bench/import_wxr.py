@@ -5,8 +5,8 @@
 
 For each size, a fresh process generates a WXR file of invented posts and
 threaded comments (tests/blog/wxr_factory.py), imports it into a database
-of its own (a temporary SQLite file, or a throwaway test_ database next to
-DATABASE_URL when that is set) and prints the file's size, the time, the
+of its own (bench/harness.py: a temporary SQLite file, or a throwaway
+<name>_bench_import_wxr database when DATABASE_URL is set) and prints the file's size, the time, the
 peak of Python allocations during the import (tracemalloc) and the peak
 resident memory of the process. Each size runs in two processes, one
 without tracemalloc (time, resident memory) and one with it (Python
@@ -16,48 +16,17 @@ The project's own db.sqlite3 is never opened. See bench/README.md.
 
 import argparse
 import json
-import os
 import resource
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 # (posts, comments): the same comments spread over 100 posts, and all in one post.
 SIZES = ((100, 2_000), (100, 20_000), (1, 20_000))
-
-
-def configure(workdir):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    uses_url = bool(os.environ.get("DATABASE_URL"))
-    if not uses_url:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-
-    import django
-
-    django.setup()
-    return uses_url
-
-
-def fresh_database(uses_url):
-    from django.core.management import call_command
-    from django.db import connection
-
-    if uses_url:
-        old_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
-    call_command("migrate", verbosity=0, interactive=False)
-    return lambda: None
 
 
 def child(posts, comments, traced):
@@ -71,15 +40,14 @@ def child(posts, comments, traced):
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        uses_url = configure(workdir)
+        drop = harness.configure(workdir, benchmark="import_wxr")
         from blog.wordpress.importer import import_wxr
         from tests.blog.wxr_factory import write_wxr
 
         path = workdir / "export.xml"
-        with path.open("w", encoding="utf-8") as stream:
-            write_wxr(stream, posts=posts, comments=comments)
-        drop = fresh_database(uses_url)
         try:
+            with path.open("w", encoding="utf-8") as stream:
+                write_wxr(stream, posts=posts, comments=comments)
             if traced:
                 tracemalloc.start()
             started = time.perf_counter()

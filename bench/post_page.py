@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/post_page.py [--runs 15] [--warmups 2]
 
-Builds a fresh database (a temporary SQLite file, or a throwaway test_
-database next to DATABASE_URL when that is set), creates posts with 10, 100,
+Builds a fresh database (bench/harness.py: a temporary SQLite file, or a
+throwaway <name>_bench_post_page database when DATABASE_URL is set), creates posts with 10, 100,
 1,000 and 10,000 public comments, requests each post's first page of
 comments through Django's test client with DEBUG off, and prints the SQL
 queries and the median time per page, drawn (page cache off) and from the
@@ -13,9 +13,7 @@ The project's own db.sqlite3 is never opened. See bench/README.md.
 """
 
 import argparse
-import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -23,7 +21,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness
+
 SIZES = (10, 100, 1000, 10000)
 HOME_SIZES = (3, 30)
 # Shares of comments by how deep they answer: 0 is top level; the last level
@@ -37,49 +36,6 @@ PHRASES = [
     "voir aussi https://example.com/guide",
     "et le fil précédent",
 ]
-
-
-def configure(workdir):
-    """Environment for config.settings, set before Django reads it."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    uses_url = bool(os.environ.get("DATABASE_URL"))
-    if not uses_url:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-
-    import django
-
-    django.setup()
-
-    from django.conf import settings
-
-    # No collectstatic here: plain static storage, and an empty STATIC_ROOT for WhiteNoise.
-    (workdir / "static").mkdir()
-    settings.STATIC_ROOT = workdir / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return uses_url
-
-
-def create_schema(uses_url):
-    """Migrate a database nobody else uses; return how to get rid of it."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if uses_url:
-        # A test_<name> database beside the one DATABASE_URL names, dropped at the end.
-        old_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
-    call_command("migrate", verbosity=0, interactive=False)
-    return lambda: None
 
 
 def sentence(rng):
@@ -223,8 +179,7 @@ def main():
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="blog-bench-") as tmp:
-        uses_url = configure(Path(tmp))
-        drop = create_schema(uses_url)
+        drop = harness.configure(Path(tmp), benchmark="post_page")
         try:
             import django
             from django.db import connection
@@ -237,8 +192,6 @@ def main():
                 f"Django {django.get_version()}, {connection.vendor}, Python {sys.version.split()[0]}, "
                 f"DEBUG off, median of {options.runs} requests after {options.warmups} warm-ups"
             )
-            import harness
-
             print(harness.cpu_probe())
             print_post_table(pages)
             by_size = {row[0]: row for row in pages}
