@@ -25,12 +25,9 @@ threads, once to import the comments, each in its own savepoint, all in
 one transaction (rolled back for a dry run, or when the file is malformed).
 """
 
-import re
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.db import transaction
 from django.urls import Resolver404, resolve
@@ -43,7 +40,7 @@ from comments.services import comment_import
 
 from .content import comment_text
 from .importer import clean_email, clean_ip
-from .reader import WxrError
+from .reader import WxrError, xml_errors
 from .report import Report
 
 SOURCE = "disqus"
@@ -73,7 +70,7 @@ def _parse(source):
     if hasattr(source, "read"):
         source.seek(0)
     depth = 0
-    try:
+    with xml_errors(DisqusError):
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
                 if depth == 0 and element.tag != f"{NS}disqus":
@@ -83,12 +80,6 @@ def _parse(source):
             else:
                 yield event, element, depth
                 depth -= 1
-    except ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
-        reason = re.sub(r":? line \d+, column \d+$", "", str(error))
-        raise DisqusError(f"Malformed XML at line {line}, column {column}: {reason}.") from None
-    except DefusedXmlException as error:
-        raise DisqusError(f"Refused XML construct: {error}") from None
 
 
 def _records(source):

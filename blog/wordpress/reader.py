@@ -25,6 +25,7 @@ anything is written, and gives the progress bar its totals.
 
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -45,6 +46,19 @@ NO_DATE = "0000-00-00 00:00:00"
 
 class WxrError(Exception):
     """The file is not a WordPress export that can be read: nothing is imported."""
+
+
+@contextmanager
+def xml_errors(error_class):
+    """Turn the parser's refusals into `error_class`, naming the line and column of a malformed file."""
+    try:
+        yield
+    except ParseError as error:
+        line, column = getattr(error, "position", (0, 0))
+        reason = re.sub(r":? line \d+, column \d+$", "", str(error))
+        raise error_class(f"Malformed XML at line {line}, column {column}: {reason}.") from None
+    except DefusedXmlException as error:
+        raise error_class(f"Refused XML construct: {error}") from None
 
 
 def local_name(tag):
@@ -229,7 +243,7 @@ class WxrReader:
         """(event, element, depth) from the parser, with parse errors turned into a WxrError naming the place."""
         depth = 0
         seen_wp = False
-        try:
+        with xml_errors(WxrError):
             for event, element in iterparse(self._open(), events=("start", "end", "start-ns")):
                 if event == "start-ns":
                     seen_wp = seen_wp or bool(WP_NAMESPACE.match(element[1]))
@@ -244,12 +258,6 @@ class WxrReader:
                 else:
                     yield event, element, depth
                     depth -= 1
-        except ParseError as error:
-            line, column = getattr(error, "position", (0, 0))
-            reason = re.sub(r":? line \d+, column \d+$", "", str(error))
-            raise WxrError(f"Malformed XML at line {line}, column {column}: {reason}.") from None
-        except DefusedXmlException as error:
-            raise WxrError(f"Refused XML construct: {error}") from None
         if depth != 0 or not seen_wp:
             raise WxrError("The file ended before the export did.")
 
