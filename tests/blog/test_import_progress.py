@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management.base import OutputWrapper
 
-from blog.management.commands._import_progress import ProgressLine
+from blog.management.commands._import_command import ProgressLine
 
 
 def test_the_progress_line_is_rewritten_in_place_and_ends_with_a_newline():
