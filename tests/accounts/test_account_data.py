@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def verdane():
     return Organization.objects.create(name="Maison Verdane", slug="maison-verdane")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, Organization
@@ -16,14 +16,6 @@ from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

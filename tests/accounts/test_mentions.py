@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import mentions, services
 from accounts.models import Membership, Mention, Organization
@@ -22,14 +22,6 @@ from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
 
 DASHBOARD = reverse("accounts:dashboard")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    with translation.override("en"):
-        yield
 
 
 # Finding keywords: no database needed.

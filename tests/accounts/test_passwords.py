@@ -14,11 +14,6 @@ PASSWORD = "a-long-test-password"
 NEW_PASSWORD = "un-tout-nouveau-mot-de-passe"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 def test_a_reset_link_is_emailed_and_sets_a_new_password(client):
     user = make_user(email="camille@example.org", display_name="Camille", password=PASSWORD)
 

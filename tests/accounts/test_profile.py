@@ -11,11 +11,6 @@ from tests.blog.factories import image_bytes, image_upload, png_declaring_size
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def reader(client):
     user = make_user(email="camille@example.org", display_name="Camille")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "ceci-est-un-mot-de-passe"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 def sign_up(client, **fields):
     data = {"email": "camille@example.org", "display_name": "Camille", "password1": PASSWORD, "password2": PASSWORD}
     data.update(fields)

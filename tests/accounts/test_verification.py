@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, MembershipEvent, Organization
@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db
 REQUEST_URL = reverse("accounts:verification_request")
 MEMBERSHIPS_URL = reverse("accounts:memberships")
 CHANGELIST = reverse("admin:accounts_membership_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
