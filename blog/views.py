@@ -67,7 +67,8 @@ class PostDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         reply_to = request.GET.get("reply_to", "")
-        initial = {"parent": int(reply_to)} if reply_to.isdigit() else {}
+        # ASCII digits only: "¹" is a digit to str.isdigit() but not to int().
+        initial = {"parent": int(reply_to)} if reply_to.isascii() and reply_to.isdigit() else {}
         if not page_cache.applies(request, slug=kwargs["slug"]):
             self.object = self.get_object()
             return self.render_page(CommentForm(user=request.user, initial=initial))
@@ -133,7 +134,7 @@ class PostDetailView(DetailView):
     def requested_page(self):
         """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""
         number = self.request.GET.get("cpage", "1")
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):
             raise Http404(_("No such page of comments."))
         return int(number)
 

@@ -109,6 +109,7 @@ def test_comment_website_and_email_are_stored_or_refused(post, website, email):
 
 
 @given(reply_to=hostile, parent=hostile)
+@example(reply_to="¹", parent="")  # A digit to str.isdigit(), not to int().
 def test_reply_parameters_never_break_the_page(post, reply_to, parent):
     parent_comment = make_comment(post=post)
     raw = f"{post.get_absolute_url()}?reply_to={path_part(reply_to)}"
@@ -250,6 +251,7 @@ def test_url_parameters_never_cause_a_server_error(post, value, number):
         f"/comments/{abs(number)}/",
         f"{post.get_absolute_url()}?cpage={path_part(value)}",
         f"{post.get_absolute_url()}?cpage={number}",
+        f"{post.get_absolute_url()}?cpage=%C2%B2",  # "²": a digit to str.isdigit(), not to int().
     ]:
         assert client.get(url).status_code < 500, url
     response = post_raw(client, reverse("set_language"), {"language": value, "next": value})
