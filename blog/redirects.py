@@ -25,9 +25,10 @@ def candidates(request):
     paths = [path, path + "/" if not path.endswith("/") else path.rstrip("/")]
     for name in SHORT_LINK_PARAMETERS:
         value = request.GET.get(name, "")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             paths.append(f"{path}?{name}={value}")
-    return [p for p in paths if p]
+    # No old path holds a NUL character, and PostgreSQL refuses one in a query.
+    return [p for p in paths if p and "\x00" not in p]
 
 
 def find(request):

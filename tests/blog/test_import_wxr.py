@@ -269,6 +269,13 @@ def test_old_permalinks_and_short_links_answer_301(client):
     assert client.get("/?p=999").status_code == 200  # the home page, as before
 
 
+def test_a_path_no_old_permalink_can_hold_is_a_plain_404(client):
+    """A NUL character (refused by PostgreSQL in a query) or a digit that int() refuses: not looked up."""
+    import_wxr(ORG)
+    assert client.get("/2019/03/%00/").status_code == 404
+    assert client.get("/?p=%C2%B9").status_code == 200  # "¹": the home page
+
+
 def test_media_are_copied_from_the_media_dir_and_missing_ones_listed(
     tmp_path, settings, django_capture_on_commit_callbacks
 ):
