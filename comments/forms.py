@@ -1,5 +1,4 @@
 import time
-import unicodedata
 import uuid
 
 from django import forms
@@ -9,40 +8,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
+from blog.plain_text import validate_plain_text
 
 from .badges import Voices
 from .models import Comment
 
 TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
-ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
 def new_form_token():
     """A signed, one-time token: it dates the form and makes a resubmission harmless."""
     return signing.dumps({"id": uuid.uuid4().hex, "at": time.time()}, salt=TOKEN_SALT)
-
-
-def validate_plain_text(value):
-    """Refuse invisible control characters (NUL and the like) rather than store them.
-
-    Bytes that are not UTF-8 reach the form as U+FFFD (Django decodes the
-    request with errors="replace"): the text is refused, not stored damaged.
-    """
-    if "\ufffd" in value:
-        raise ValidationError(
-            _(
-                "Part of your text could not be read (it was not sent as UTF-8): "
-                "retype its accented or special characters and send again."
-            ),
-            code="invalid_encoding",
-        )
-    for char in value:
-        if char not in ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
-            raise ValidationError(
-                _("Your text contains an invisible control character (%(code)s); remove it and send again."),
-                code="control_character",
-                params={"code": f"U+{ord(char):04X}"},
-            )
 
 
 class ReportForm(forms.Form):
