@@ -157,6 +157,7 @@ def test_login_with_any_strings_is_refused_with_a_message(post, username, passwo
 
 
 @given(display_name=hostile, bio=hostile, website=hostile)
+@example(display_name="Camille", bio="\ud800", website="")  # Sent as bytes that are not UTF-8.
 def test_profile_fields_are_saved_faithfully_or_refused(post, display_name, bio, website):
     user = make_user()
     client = Client()
