@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.plain_text import validate_plain_text
+from blog.plain_text import validate_decodable
 
 
 class UserManager(BaseUserManager):
@@ -40,11 +40,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"),
         max_length=80,
-        validators=[validate_plain_text],
+        validators=[validate_decodable],
         help_text=_("The name shown beside this person's posts and comments."),
     )
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
-    bio = models.TextField(_("short bio"), max_length=500, blank=True, validators=[validate_plain_text])
+    bio = models.TextField(_("short bio"), max_length=500, blank=True, validators=[validate_decodable])
     website = models.URLField(_("website"), blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Staff can log into the admin site."))
     is_active = models.BooleanField(

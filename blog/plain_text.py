@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
-def validate_plain_text(value):
-    """Refuse invisible control characters (NUL and the like) rather than store them.
+def validate_decodable(value):
+    """Refuse text that reached us damaged rather than store it so.
 
-    Bytes that are not UTF-8 reach the form as U+FFFD (Django decodes the
+    Bytes that are not UTF-8 reach a form as U+FFFD (Django decodes the
     request with errors="replace"): the text is refused, not stored damaged.
     """
     if "\ufffd" in value:
@@ -22,6 +22,11 @@ def validate_plain_text(value):
             ),
             code="invalid_encoding",
         )
+
+
+def validate_plain_text(value):
+    """Refuse damaged text (validate_decodable) and invisible control characters (NUL and the like)."""
+    validate_decodable(value)
     for char in value:
         if char not in ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
             raise ValidationError(
