@@ -163,7 +163,9 @@ class Membership(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
-    role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("e.g. Community manager"))
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, validators=[validate_decodable], help_text=_("e.g. Community manager")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
     method = models.CharField(_("verified by"), max_length=10, choices=Method, blank=True)
     verified_email = models.EmailField(_("verified address"), blank=True)

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blog.plain_text import validate_decodable
+
 from . import services
 from .emails import absolute_url, mail_send
 from .models import Organization
@@ -23,7 +25,10 @@ class MembershipRequestForm(forms.Form):
         Organization.objects.all(), label=_("Organisation"), empty_label=_("Choose an organisation")
     )
     role = forms.CharField(
-        label=_("Your role"), max_length=100, help_text=_("What you do there, e.g. Community manager.")
+        label=_("Your role"),
+        max_length=100,
+        validators=[validate_decodable],
+        help_text=_("What you do there, e.g. Community manager."),
     )
     email = forms.EmailField(
         label=_("Your address at the organisation"),
