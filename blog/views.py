@@ -55,6 +55,12 @@ class RobotsView(TemplateView):
     content_type = "text/plain"
 
 
+def is_number(value):
+    """A query parameter that is a plain number: ASCII digits ("¹" is a digit to str.isdigit(), not to int()),
+    and few enough of them for int() to read (it refuses beyond 4,300)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class PostDetailView(DetailView):
     """The post, a page of its thread and the comment form; a POST here sends a comment.
 
@@ -67,8 +73,7 @@ class PostDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         reply_to = request.GET.get("reply_to", "")
-        # ASCII digits only: "¹" is a digit to str.isdigit() but not to int().
-        initial = {"parent": int(reply_to)} if reply_to.isascii() and reply_to.isdigit() else {}
+        initial = {"parent": int(reply_to)} if is_number(reply_to) else {}
         if not page_cache.applies(request, slug=kwargs["slug"]):
             self.object = self.get_object()
             return self.render_page(CommentForm(user=request.user, initial=initial))
@@ -134,7 +139,7 @@ class PostDetailView(DetailView):
     def requested_page(self):
         """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""
         number = self.request.GET.get("cpage", "1")
-        if not (number.isascii() and number.isdigit()):
+        if not is_number(number):
             raise Http404(_("No such page of comments."))
         return int(number)
 

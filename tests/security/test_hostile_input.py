@@ -176,6 +176,7 @@ def test_profile_fields_are_saved_faithfully_or_refused(post, display_name, bio,
 
 
 @given(organization=hostile, role=hostile, email=hostile)
+@example(organization="", role="\ud800", email="")  # Sent as bytes that are not UTF-8.
 def test_a_membership_request_is_recorded_or_refused(post, organization, role, email):
     verdane = Organization.objects.get_or_create(name="Verdane", slug="verdane", email_domains="verdane.example")[0]
     user = make_user()
@@ -253,6 +254,7 @@ def test_url_parameters_never_cause_a_server_error(post, value, number):
         f"{post.get_absolute_url()}?cpage={path_part(value)}",
         f"{post.get_absolute_url()}?cpage={number}",
         f"{post.get_absolute_url()}?cpage=%C2%B2",  # "²": a digit to str.isdigit(), not to int().
+        f"{post.get_absolute_url()}?cpage={'0' * 4500}&reply_to={'1' * 4500}",  # Past what int() reads.
     ]:
         assert client.get(url).status_code < 500, url
     response = post_raw(client, reverse("set_language"), {"language": value, "next": value})
