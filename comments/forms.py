@@ -1,5 +1,5 @@
+import secrets
 import time
-import uuid
 
 from django import forms
 from django.conf import settings
@@ -17,8 +17,24 @@ TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a se
 
 
 def new_form_token():
-    """A signed, one-time token: it dates the form and makes a resubmission harmless."""
-    return signing.dumps({"id": uuid.uuid4().hex, "at": time.time()}, salt=TOKEN_SALT)
+    """A signed, one-time token: it dates the form and makes a resubmission harmless.
+
+    "<id>.<seconds>:<signature>": a plain signed string, not signing.dumps,
+    because every cached page view draws one (a third of the cost).
+    """
+    return signing.Signer(salt=TOKEN_SALT).sign(f"{secrets.token_hex(16)}.{time.time():.3f}")
+
+
+def read_form_token(token, *, max_age):
+    """The token's (id, seconds since the form was drawn); BadSignature or SignatureExpired when it is not valid."""
+    form_id, _, drawn_at = signing.Signer(salt=TOKEN_SALT).unsign(token).partition(".")
+    try:
+        age = time.time() - float(drawn_at)
+    except ValueError:
+        raise signing.BadSignature("No time in the form token.") from None
+    if age > max_age:
+        raise signing.SignatureExpired(f"Form token age {age:.0f} > {max_age} seconds.")
+    return form_id, max(age, 0)
 
 
 class ReportForm(forms.Form):
@@ -94,7 +110,7 @@ class CommentForm(forms.Form):
     def clean_token(self):
         max_age = settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600
         try:
-            data = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT, max_age=max_age)
+            form_id, self.seconds_to_submit = read_form_token(self.cleaned_data["token"], max_age=max_age)
         except signing.SignatureExpired:
             raise ValidationError(
                 _("This form was opened too long ago. Your text is kept below: send it again."), code="expired"
@@ -103,8 +119,7 @@ class CommentForm(forms.Form):
             raise ValidationError(
                 _("This form was damaged. Your text is kept below: send it again."), code="tampered"
             ) from None
-        self.seconds_to_submit = max(time.time() - data["at"], 0)
-        return data["id"]
+        return form_id
 
     def clean_speak_as(self):
         """The organisation the comment is written for, or None; only its verified members may choose it."""
