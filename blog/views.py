@@ -79,7 +79,7 @@ class PostDetailView(DetailView):
             return self.render_page(CommentForm(user=request.user, initial=initial))
 
         key = page_cache.key_for(request)
-        if (entry := page_cache.fetch(key)) is None:
+        if (page := page_cache.fetch(key)) is None:
             now = timezone.now()
             self.object = self.get_object()
             versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
@@ -87,8 +87,12 @@ class PostDetailView(DetailView):
             response = self.render_page(form, now=now, csrf_token=page_cache.CSRF_HOLE).render()
             if response.status_code != 200:
                 return response
-            entry = page_cache.store(key, response, post=self.object, versions=versions, now=now)
-        return page_cache.respond(request, entry)
+            page = page_cache.draw(response, post=self.object, versions=versions, now=now)
+            page_cache.store(key, page)
+        response = page_cache.respond(request, page)
+        if not page.entry.headers:
+            response.page_cache_drawn = (key, page)  # CachedPageMiddleware keeps it with its final headers.
+        return response
 
     def post(self, request, *args, **kwargs):
         self.object = post = self.get_object()

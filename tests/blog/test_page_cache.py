@@ -9,13 +9,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import services as account_services
 from accounts.models import Membership, Organization
+from blog import page_cache
+from blog.views import PostDetailView
 from comments import services
 from comments.models import Status
 from tests.accounts.factories import make_user
@@ -357,3 +361,128 @@ def test_the_cache_can_be_turned_off(post, settings):
     fetch(Client(), post)
 
     assert not is_cached(post)
+
+
+# The short door: CachedPageMiddleware serves readers without a session before the rest of the stack.
+
+
+@pytest.fixture
+def view_calls(monkeypatch):
+    """How many requests reached the post view (the short door serves the others)."""
+    calls = []
+    get = PostDetailView.get
+
+    def counted(self, request, *args, **kwargs):
+        calls.append(request.path)
+        return get(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(PostDetailView, "get", counted)
+    return calls
+
+
+def test_a_reader_without_a_session_gets_the_page_before_the_view_with_the_same_headers(post, view_calls):
+    make_comment(post=post, body="Through the short door.")
+    drawn = Client().get(post.get_absolute_url())
+
+    served = Client().get(post.get_absolute_url())
+
+    assert view_calls == [post.get_absolute_url()]
+    assert "Through the short door." in served.text
+    assert "drawn-per-reader" not in served.text
+    assert served.cookies["csrftoken"].value
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cache-Control",
+        "Last-Modified",
+    ):
+        assert served[header] == drawn[header], header
+    assert {v.strip() for v in served["Vary"].split(",")} == {v.strip() for v in drawn["Vary"].split(",")}
+    assert served["Content-Length"] == str(len(served.content))
+
+
+def test_a_comment_sent_from_a_page_served_by_the_short_door_passes_the_csrf_check(post, view_calls):
+    fetch(Client(), post)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(post.get_absolute_url())
+    assert len(view_calls) == 1
+
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = reader.post(
+        post.get_absolute_url(), form_data(body="Short door.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
+    )
+
+    assert response.status_code == 302
+    assert post.comments.get().body == "Short door."
+
+
+def test_the_short_door_keeps_a_readers_csrf_cookie_and_replaces_a_damaged_one(post):
+    fetch(Client(), post)
+    reader = Client()
+    reader.cookies["csrftoken"] = "k" * 32
+    kept = reader.get(post.get_absolute_url()).cookies["csrftoken"].value
+    reader.cookies["csrftoken"] = "not a token"
+    replaced = reader.get(post.get_absolute_url()).cookies["csrftoken"].value
+
+    assert kept == "k" * 32
+    assert len(replaced) == 32
+    assert replaced != "k" * 32
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", "a_cookie_of_another_site"])
+def test_a_reader_with_any_other_cookie_goes_down_the_whole_stack(post, view_calls, cookie):
+    fetch(Client(), post)
+    reader = Client()
+    reader.cookies[cookie] = "something"
+
+    assert reader.get(post.get_absolute_url()).status_code == 200
+    assert len(view_calls) == 2
+
+
+def test_the_short_door_serves_the_language_of_the_readers_cookie(post, view_calls):
+    fetch(Client(), post, accept_language="fr")
+    reader = Client()
+    reader.cookies["django_language"] = "fr"
+
+    page = reader.get(post.get_absolute_url(), headers={"accept-language": "en"})
+
+    assert len(view_calls) == 1
+    assert page["Content-Language"] == "fr"
+    assert "Leave a comment" not in page.text
+
+
+def test_the_short_door_answers_304_to_a_reader_whose_copy_is_current(post, view_calls):
+    fetch(Client(), post)
+    reader = Client()
+    first = reader.get(post.get_absolute_url())
+
+    again = reader.get(post.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert len(view_calls) == 1
+
+
+def test_a_page_without_a_form_asks_for_no_csrf_token(post, rf):
+    page = page_cache.draw(HttpResponse("<p>No form here.</p>"), post=post, versions=("a", "b"), now=timezone.now())
+    request = rf.get(post.get_absolute_url())
+
+    response = page_cache.respond(request, page)
+
+    assert response.content == b"<p>No form here.</p>"
+    assert "CSRF_COOKIE" not in request.META
+
+
+def test_a_page_whose_html_left_the_cache_is_drawn_again(post, view_calls):
+    make_comment(post=post, body="Drawn twice.")
+    digest = fetch(Client(), post)[0]["ETag"].strip('"').split("-")[0]
+    cache.delete(page_cache.body_key(digest))
+    page_cache._body.cache_clear()  # noqa: SLF001 - this process's copies
+
+    page = Client().get(post.get_absolute_url())
+
+    assert "Drawn twice." in page.text
+    assert len(view_calls) == 2
