@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,15 +77,18 @@ class Thread:
 
 @dataclass
 class Layout:
-    """The shape of a whole thread, from its ids alone: numbers, depths, and which root each comment hangs from.
+    """The shape of a whole thread, from its ids alone: numbers, top-level comments and who answers whom.
 
-    `roots` lists, per top-level comment in the order pages show them, its
-    subtree flattened in reading order as (id, depth, orphan) triples.
+    Only the page asked for is flattened into reading order: a thread of
+    10,000 comments lays out its first page at the cost of that page.
     """
 
-    numbers: dict
-    roots: list
+    numbers: dict  # Public comment id: its number.
+    tops: list  # (id, orphan) of the top-level comments, in the order pages show them.
+    children: dict  # Id: the ids of its visible replies, in publication order.
+    parents: dict  # Reply id: the id of its visible parent.
     per_page: int
+    max_depth: int
 
     @property
     def public_count(self):
@@ -93,23 +96,35 @@ class Layout:
 
     @property
     def page_count(self):
-        if not self.per_page or not self.roots:
+        if not self.per_page or not self.tops:
             return 1
-        return -(-len(self.roots) // self.per_page)
+        return -(-len(self.tops) // self.per_page)
 
     def page(self, number):
         """The (id, depth, orphan) triples of page `number`; EmptyPage when there is no such page."""
         if not 1 <= number <= self.page_count:
             raise EmptyPage(number)
-        roots = self.roots[(number - 1) * self.per_page : number * self.per_page] if self.per_page else self.roots
-        return [triple for root in roots for triple in root]
+        tops = self.tops[(number - 1) * self.per_page : number * self.per_page] if self.per_page else self.tops
+        triples = []
+        for root, orphan in tops:
+            stack = [(root, 0)]
+            while stack:  # Depth-first, without recursion: a reply chain can be long.
+                pk, depth = stack.pop()
+                triples.append((pk, min(depth, self.max_depth - 1), orphan and pk == root))
+                stack.extend((child, depth + 1) for child in reversed(self.children.get(pk, ())))
+        return triples
 
     def page_of(self, pk):
         """The page showing comment `pk`, or None when this viewer does not see it."""
-        for index, root in enumerate(self.roots):
-            if any(triple[0] == pk for triple in root):
-                return index // self.per_page + 1 if self.per_page else 1
-        return None
+        root = pk
+        for _ in range(len(self.parents) + 1):  # A reply chain is at most as long as the replies.
+            if root not in self.parents:
+                break
+            root = self.parents[root]
+        index = next((index for index, (top, _) in enumerate(self.tops) if top == root), None)
+        if index is None:
+            return None
+        return index // self.per_page + 1 if self.per_page else 1
 
 
 def layout(rows, *, max_depth=None, per_page=None, newest_first=None):
@@ -122,29 +137,24 @@ def layout(rows, *, max_depth=None, per_page=None, newest_first=None):
     per_page = settings.COMMENTS_PER_PAGE if per_page is None else per_page
     newest_first = settings.COMMENTS_ORDER == "newest" if newest_first is None else newest_first
 
-    numbers, children, order = {}, {}, []
-    for pk, parent_id, public in rows:
+    rows = list(rows)
+    numbers, visible = {}, set()
+    for pk, _, public in rows:
+        visible.add(pk)
         if public:
             numbers[pk] = len(numbers) + 1
-        order.append((pk, parent_id))
-        children[pk] = []
-    top = []
-    for pk, parent_id in order:
-        if parent_id in children:
-            children[parent_id].append(pk)
+    tops, children, parents = [], {}, {}
+    for pk, parent_id, _ in rows:
+        if parent_id in visible:
+            parents[pk] = parent_id
+            children.setdefault(parent_id, []).append(pk)
         else:
-            top.append((pk, parent_id is not None))
-
-    roots = []
-    for root, orphan in reversed(top) if newest_first else top:
-        flat = []
-        stack = [(root, 0)]
-        while stack:  # Depth-first, without recursion: a reply chain can be long.
-            pk, depth = stack.pop()
-            flat.append((pk, min(depth, max_depth - 1), orphan and pk == root))
-            stack.extend((child, depth + 1) for child in reversed(children[pk]))
-        roots.append(flat)
-    return Layout(numbers=numbers, roots=roots, per_page=per_page)
+            tops.append((pk, parent_id is not None))
+    if newest_first:
+        tops.reverse()
+    return Layout(
+        numbers=numbers, tops=tops, children=children, parents=parents, per_page=per_page, max_depth=max_depth
+    )
 
 
 def skeleton(post, *, own_ids=(), user=None, now=None):
@@ -153,7 +163,8 @@ def skeleton(post, *, own_ids=(), user=None, now=None):
     return (
         post.comments.visible_to(now=now, own_ids=own_ids, user=user)
         .annotate(
-            is_public=Case(When(public_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+            # 1 or 0: an integer needs no conversion per row, and a thread can have 10,000.
+            is_public=Case(When(public_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
         )
         .order_by(Coalesce("publish_at", "created_at"), "pk")
         .values_list("pk", "parent_id", "is_public")
