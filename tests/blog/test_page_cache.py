@@ -486,3 +486,20 @@ def test_a_page_whose_html_left_the_cache_is_drawn_again(post, view_calls):
 
     assert "Drawn twice." in page.text
     assert len(view_calls) == 2
+
+
+def test_a_page_address_that_comes_to_show_another_post_follows_that_posts_stamp(post, other_post):
+    now = timezone.now()
+
+    def keep(shown, html):
+        versions = page_cache.current_versions(shown.pk)
+        page_cache.store("blog:page:test", page_cache.draw(HttpResponse(html), post=shown, versions=versions, now=now))
+
+    keep(post, "First post.")
+    assert page_cache.fetch("blog:page:test").parts == (b"First post.",)
+    keep(other_post, "Second post.")  # The same address, now another post (a slug given to another post).
+    assert page_cache.fetch("blog:page:test").parts == (b"Second post.",)
+
+    page_cache.bump_post(other_post.pk)
+
+    assert page_cache.fetch("blog:page:test") is None
