@@ -97,6 +97,10 @@ _PER_RESPONSE_HEADERS = {"etag", "last-modified", "content-length"}
 
 SITE_VERSION = "blog:page-version:site"
 
+# Part of every page key: a new shape of Entry gets new keys, so a process never reads an entry of another
+# release from a shared cache (Redis keeps them across a deployment).
+_FORMAT = 2
+
 
 def post_version_key(post_pk):
     return f"blog:page-version:post:{post_pk}"
@@ -182,7 +186,7 @@ def key_for(request):
     # get_host() refuses a host not in ALLOWED_HOSTS; the query string as sent tells pages of comments apart.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{request.META.get('QUERY_STRING', '')}"
     address = hashlib.sha256(address.encode()).hexdigest()
-    return f"blog:page:{translation.get_language()}:{address}"
+    return f"blog:page:{_FORMAT}:{translation.get_language()}:{address}"
 
 
 # The post each page key was last found to show, so that its stamp comes in the same read as the entry
