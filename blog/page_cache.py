@@ -80,7 +80,7 @@ from django.utils.http import http_date
 
 from comments import session as comment_session
 from comments.forms import new_form_token
-from comments.models import Comment, Status, public_q
+from comments.models import Comment
 
 from . import csrf_tokens
 
@@ -155,8 +155,7 @@ def applies(request, *, slug):
     own_ids = comment_session.own_ids(request)
     if not own_ids:
         return True
-    waiting = Comment.objects.filter(pk__in=own_ids, post__slug=slug, status__in=[Status.PENDING, Status.HELD])
-    return not waiting.exclude(public_q()).exists()
+    return not Comment.objects.filter(post__slug=slug).seen_only_by(own_ids=own_ids).exists()
 
 
 class Page(NamedTuple):

@@ -32,17 +32,25 @@ def public_q(now=None, prefix=""):
     )
 
 
+def _waiting_own_q(own_ids, user):
+    """The viewer's comments (by id from their session, or by account) that wait for publication or review."""
+    own = Q(pk__in=list(own_ids)) if own_ids else Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        own |= Q(user=user)
+    return own & Q(status__in=[Status.PENDING, Status.HELD])
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self, now=None):
         return self.filter(public_q(now))
 
     def visible_to(self, *, now=None, own_ids=(), user=None):
         """Public comments, plus the viewer's own that are not public yet."""
-        own = Q(pk__in=list(own_ids)) if own_ids else Q(pk__in=[])
-        if user is not None and user.is_authenticated:
-            own |= Q(user=user)
-        own &= Q(status__in=[Status.PENDING, Status.HELD])
-        return self.filter(public_q(now) | own)
+        return self.filter(public_q(now) | _waiting_own_q(own_ids, user))
+
+    def seen_only_by(self, *, now=None, own_ids=(), user=None):
+        """The viewer's own comments that nobody else sees yet (pending or held): what makes a page theirs."""
+        return self.filter(_waiting_own_q(own_ids, user)).exclude(public_q(now))
 
     def queue(self):
         """What a moderator must look at: pending and held, soonest public first."""
