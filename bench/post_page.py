@@ -6,9 +6,10 @@ Builds a fresh database (bench/harness.py: a temporary SQLite file, or a
 throwaway <name>_bench_post_page database when DATABASE_URL is set), creates posts with 10, 100,
 1,000 and 10,000 public comments, requests each post's first page of
 comments through Django's test client with DEBUG off, and prints the SQL
-queries and the median time per page, drawn (page cache off) and from the
-page cache. Then the same for the home page with 3 and with 30 published
-posts.
+queries and the median time per page: drawn for an anonymous reader (page
+cache off), drawn for a logged-in reader (page cache on: the thread's
+outline is kept, the page is not), and from the page cache. Then the same
+for the home page with 3 and with 30 published posts.
 The project's own db.sqlite3 is never opened. See bench/README.md.
 """
 
@@ -134,8 +135,11 @@ def bench_post_page(author, rng, *, runs, warmups):
     from django.test import Client
     from django.utils import timezone
 
+    from accounts.models import User
     from comments.thread import thread_for
 
+    reader = Client()
+    reader.force_login(User.objects.create_user("lectrice@example.com", "unused-password", display_name="Lectrice"))
     rows = []
     for size in SIZES:
         post = make_post(author, f"fil-{size}", timezone.now() - timedelta(days=90))
@@ -148,7 +152,8 @@ def bench_post_page(author, rng, *, runs, warmups):
         assert shown == len(first_page.entries), f"{len(first_page.entries)} on the first page, {shown} shown"
         settings.BLOG_PAGE_CACHE_SECONDS = 600
         _, cached, _ = measure(Client(), post.get_absolute_url(), runs=runs, warmups=warmups)
-        rows.append((size, queries, median, shown, cached))
+        _, logged_in, _ = measure(reader, post.get_absolute_url(), runs=runs, warmups=warmups)
+        rows.append((size, queries, median, shown, logged_in, cached))
     return rows
 
 
@@ -161,9 +166,9 @@ def print_table(title, label, rows):
 
 def print_post_table(rows):
     print(f"\nPost page, first page of comments (COMMENTS_PER_PAGE={settings_value('COMMENTS_PER_PAGE')} top level)")
-    print(f"{'comments':>10}  {'on page':>7}  {'queries':>7}  {'median ms':>9}  {'cached ms':>9}")
-    for size, queries, median, shown, cached in rows:
-        print(f"{size:>10,}  {shown:>7,}  {queries:>7}  {median:>9.1f}  {cached:>9.2f}")
+    print(f"{'comments':>10}  {'on page':>7}  {'queries':>7}  {'median ms':>9}  {'logged in ms':>12}  {'cached ms':>9}")
+    for size, queries, median, shown, logged_in, cached in rows:
+        print(f"{size:>10,}  {shown:>7,}  {queries:>7}  {median:>9.1f}  {logged_in:>12.1f}  {cached:>9.2f}")
 
 
 def settings_value(name):
@@ -198,7 +203,8 @@ def main():
             for small, large in ((10, 1000), (100, 10000)):
                 print(
                     f"{large:,} / {small:,} comments: queries x{by_size[large][1] / by_size[small][1]:.2f}, "
-                    f"time x{by_size[large][2] / by_size[small][2]:.1f}"
+                    f"time x{by_size[large][2] / by_size[small][2]:.1f}, "
+                    f"logged in x{by_size[large][4] / by_size[small][4]:.1f}"
                 )
             print_table("Home page (published posts; 10 per page)", "posts", home)
         finally:

@@ -148,6 +148,8 @@ class PostDetailView(DetailView):
         return int(number)
 
     def thread(self, now=None):
+        # With the page cache on, the thread's outline is kept under the same stamps (comments.thread.kept_outline).
+        versions = page_cache.current_versions(self.object.pk) if settings.BLOG_PAGE_CACHE_SECONDS > 0 else None
         try:
             return thread_for(
                 self.object,
@@ -155,6 +157,7 @@ class PostDetailView(DetailView):
                 user=self.request.user,
                 now=now,
                 page=self.requested_page(),
+                versions=versions,
             )
         except EmptyPage:
             raise Http404(_("No such page of comments.")) from None

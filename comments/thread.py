@@ -22,6 +22,7 @@ Decisions, also in docs/moderation.md:
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
@@ -171,32 +172,78 @@ def skeleton(post, *, own_ids=(), user=None, now=None):
     )
 
 
-def thread_for(post, *, own_ids=(), user=None, now=None, page=1):
+@dataclass(frozen=True)
+class Outline:
+    """One page of a thread from the ids alone: what a view needs before it reads the page's comments."""
+
+    triples: list  # (id, depth, orphan) in reading order.
+    numbers: dict  # The numbers of the public ones.
+    page_count: int
+    public_count: int
+
+
+def outline(post, *, own_ids=(), user=None, now=None, page=1):
+    """The outline of page `page` as this viewer sees it, from the ids of the whole thread; EmptyPage if none."""
+    shape = layout(skeleton(post, own_ids=own_ids, user=user, now=now))
+    triples = shape.page(page)
+    numbers = {pk: shape.numbers[pk] for pk, _, _ in triples if pk in shape.numbers}
+    return Outline(triples=triples, numbers=numbers, page_count=shape.page_count, public_count=shape.public_count)
+
+
+def kept_outline(post, *, versions, now=None, page=1):
+    """The outline of a page as everyone sees it, kept in the cache while the post's stamps hold.
+
+    Reading the ids of a thread costs 15 ms at 10,000 comments; kept, the
+    outline costs one cache read, so a drawn page follows the comments it
+    shows, not the size of the thread. It is kept under the stamps of the
+    page cache (blog/page_cache.py), which change with any change to the
+    post or its comments, and until the next publication by the clock.
+    """
+    now = now or timezone.now()
+    layout_settings = (settings.COMMENTS_PER_PAGE, settings.COMMENTS_ORDER, settings.COMMENTS_MAX_DEPTH)
+    key = ":".join(map(str, ("comments:outline", post.pk, *versions, *layout_settings, page)))
+    if (kept := cache.get(key)) is not None:
+        drawn_at, due, shown = kept
+        if drawn_at <= now and (due is None or now < due):
+            return shown
+    shown = outline(post, now=now, page=page)
+    cache.set(key, (now, post.comments.next_publication(now), shown), settings.BLOG_PAGE_CACHE_SECONDS)
+    return shown
+
+
+def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
     """The page of the thread a viewer sees on a post: two queries, whatever its size.
 
     The first reads only the ids of every visible comment, to number them
     and find the page; the second reads the comments of that page. Raise
-    EmptyPage when the thread has no such page.
+    EmptyPage when the thread has no such page. With `versions` (the post's
+    page-cache stamps), a viewer with no comment of their own waiting gets
+    the page's outline from the cache (kept_outline) after one check.
     """
     now = now or timezone.now()
-    shape = layout(skeleton(post, own_ids=own_ids, user=user, now=now))
-    triples = shape.page(page)
-    comments = post.comments.filter(pk__in=[pk for pk, _, _ in triples]).select_related("user", "organization")
+    if versions is not None and not (
+        (own_ids or (user is not None and user.is_authenticated))
+        and post.comments.seen_only_by(now=now, own_ids=own_ids, user=user).exists()
+    ):
+        shown = kept_outline(post, versions=versions, now=now, page=page)
+    else:
+        shown = outline(post, own_ids=own_ids, user=user, now=now, page=page)
+    comments = post.comments.filter(pk__in=[pk for pk, _, _ in shown.triples]).select_related("user", "organization")
     by_id = {comment.pk: comment for comment in comments}
     verified = verified_pairs(by_id.values())
     entries = [
         Entry(
             by_id[pk],
             depth=depth,
-            number=shape.numbers.get(pk),
+            number=shown.numbers.get(pk),
             orphan=orphan,
             badge=badge_for(by_id[pk], post, verified),
         )
-        for pk, depth, orphan in triples
+        for pk, depth, orphan in shown.triples
         if pk in by_id  # Deleted between the two queries: left out.
     ]
     close_lists(entries)
-    return Thread(entries=entries, public_count=shape.public_count, page=Page(page, shape.page_count))
+    return Thread(entries=entries, public_count=shown.public_count, page=Page(page, shown.page_count))
 
 
 def page_of(post, comment_pk, *, own_ids=(), user=None, now=None):

@@ -62,7 +62,7 @@ def verified_representative():
     return user, brand
 
 
-def queries_for_post_page(client, size, *, viewer):
+def queries_for_post_page(client, size, *, viewer, captured_queries=None):
     post = make_post()
     users = [post.author, make_user(), make_user(is_staff=True)]
     organization = None
@@ -84,6 +84,8 @@ def queries_for_post_page(client, size, *, viewer):
     assert response.status_code == 200
     if viewer == "reader with a pending comment":
         assert f'id="comment-{comments[7].pk}"' in response.text
+    if captured_queries is not None:
+        captured_queries.extend(query["sql"] for query in captured)
     return len(captured)
 
 
@@ -97,6 +99,20 @@ def test_post_page_query_count_does_not_grow_with_the_comments(client, settings,
     counts = [queries_for_post_page(client, size, viewer=viewer) for size in SIZES]
 
     assert counts[0] == counts[1] <= POST_PAGE_BUDGET
+
+
+# (The representative writes some of add_thread's comments, and at 1,000 one of them is pending: theirs alone.)
+@pytest.mark.parametrize("viewer", ["reader with a pending comment", "logged-in reader"])
+def test_with_the_page_cache_on_a_drawn_page_reads_the_threads_ids_only_once_per_change(client, settings, viewer):
+    settings.BLOG_PAGE_CACHE_SECONDS = 600
+    sql = {size: [] for size in SIZES}
+
+    counts = [queries_for_post_page(client, size, viewer=viewer, captured_queries=sql[size]) for size in SIZES]
+
+    assert counts[0] == counts[1] <= POST_PAGE_BUDGET
+    reads_ids = [any('"is_public"' in query for query in sql[size]) for size in SIZES]
+    # Their own pending comment is only theirs: that reader's outline is drawn each time.
+    assert reads_ids == [viewer == "reader with a pending comment"] * 2
 
 
 def test_an_anonymous_reader_costs_no_query_once_the_page_is_cached(client):
