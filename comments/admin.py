@@ -248,7 +248,7 @@ class CommentAdmin(admin.ModelAdmin):
         ]
         return ", ".join(part for part in shown if part) or gettext("first comment")
 
-    @admin.display(description="")
+    @admin.display(description=_("Reply"))
     def row_actions(self, comment):
         if comment.status in (Status.REJECTED, Status.SPAM, Status.REMOVED):
             return ""
