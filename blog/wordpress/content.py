@@ -86,11 +86,12 @@ def video_embed_url(url):
     elif host == "youtu.be":
         video = parts.path.strip("/")
         embed = f"https://www.youtube-nocookie.com/embed/{video}" if video else None
-    elif host in ("vimeo.com", "www.vimeo.com") and parts.path.strip("/").isdigit():
+    elif host in ("vimeo.com", "www.vimeo.com") and re.fullmatch(r"[0-9]+", parts.path.strip("/")):
         embed = f"https://player.vimeo.com/video/{parts.path.strip('/')}"
     elif host in ("dailymotion.com", "www.dailymotion.com") and parts.path.startswith("/video/"):
         embed = f"https://www.dailymotion.com/embed/video/{parts.path.split('/')[2]}"
-    if embed is None or not re.fullmatch(r"https://[\w./-]+", embed):
+    # ASCII only: \w alone also takes digits and letters of other scripts, which no player id has.
+    if embed is None or not re.fullmatch(r"https://[\w./-]+", embed, re.ASCII):
         return None
     return embed if urlsplit(embed).hostname in settings.BLOG_EMBED_HOSTS else None
 

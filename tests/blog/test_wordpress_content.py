@@ -72,6 +72,13 @@ def test_an_embed_from_another_site_becomes_a_link_with_a_warning(convert, warni
     assert warnings == [("embed_linked", "https://other.example/x")]
 
 
+@pytest.mark.parametrize(
+    "url", ["https://vimeo.com/¹²³", "https://youtu.be/vidéo", "https://www.youtube.com/watch?v=٣٤"], ids=str
+)
+def test_a_video_id_of_other_than_ascii_letters_and_digits_gets_no_player(convert, url):
+    assert "<iframe" not in convert(f"[embed]{url}[/embed]")
+
+
 def test_a_player_whose_host_is_not_allowed_becomes_a_link(convert, settings):
     settings.BLOG_EMBED_HOSTS = ["player.vimeo.com"]
     assert "<iframe" not in convert("[embed]https://youtu.be/abc[/embed]")
