@@ -7,7 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import mentions, services
+from . import mentions, services, throttle
 from .models import Membership
 from .verification import MembershipRequestForm, verification_link_send
 
@@ -25,6 +25,8 @@ def memberships(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def verification_request(request):
+    if request.method == "POST" and throttle.hit("membership_request_account", request.user.pk):
+        return throttle.too_many_requests(request, "membership_request_account")
     form = MembershipRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization, email = form.cleaned_data["organization"], form.cleaned_data["email"]

@@ -339,6 +339,11 @@ RATE_LIMITS = {
     "password_reset_ip": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", 5), RATE_LIMIT_WINDOW_MINUTES * 60),
     "password_reset_address": (env_int("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", 3), RATE_LIMIT_WINDOW_MINUTES * 60),
     "report_ip": (env_int("RATE_LIMIT_REPORT_PER_IP", 20), RATE_LIMIT_WINDOW_MINUTES * 60),
+    # Each request to represent an organisation may e-mail a link to an address at its domain.
+    "membership_request_account": (
+        env_int("RATE_LIMIT_MEMBERSHIP_REQUEST_PER_ACCOUNT", 5),
+        RATE_LIMIT_WINDOW_MINUTES * 60,
+    ),
 }
 # Privacy: commenters' IP addresses and user agents are kept this many days for
 # the spam and rate rules, then erased by `manage.py purge_comments` and the periodic task (comments.retention).

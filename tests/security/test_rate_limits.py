@@ -2,9 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts import throttle
+from accounts.models import Organization
 from tests.accounts.factories import make_user
 from tests.comments.factories import form_data, make_comment
 
@@ -22,6 +24,7 @@ def limits(settings):
         "password_reset_ip": (3, 900),
         "password_reset_address": (2, 900),
         "report_ip": (2, 900),
+        "membership_request_account": (2, 900),
     }
     return settings.RATE_LIMITS
 
@@ -117,6 +120,24 @@ def test_reports_are_limited_per_ip(client, limits):
     assert response.status_code == 429
     comments[2].refresh_from_db()
     assert comments[2].flag_count == 0
+
+
+def test_membership_requests_are_limited_per_account(client, limits):
+    brand = Organization.objects.create(name="Verdane", slug="verdane", email_domains="verdane.example")
+    client.force_login(make_user())
+    url = reverse("accounts:verification_request")
+
+    sent = [
+        client.post(url, {"organization": brand.pk, "role": "Support", "email": f"lea{n}@verdane.example"})
+        for n in range(3)
+    ]
+
+    assert [response.status_code for response in sent] == [302, 302, 429]
+    assert sent[2]["Retry-After"]
+    assert [message.to for message in mail.outbox] == [["lea0@verdane.example"], ["lea1@verdane.example"]]
+    other = Client()
+    other.force_login(make_user())
+    assert other.post(url, {"organization": brand.pk, "role": "Support", "email": ""}).status_code == 302
 
 
 def test_comment_posting_over_the_limit_gets_429_with_the_text_kept(client, settings):
