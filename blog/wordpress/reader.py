@@ -76,13 +76,7 @@ def local_name(tag):
 
 def parse_gmt(value):
     """A WXR date in GMT ('2019-03-04 10:00:00') as an aware datetime, or None."""
-    value = (value or "").strip()
-    if not value or value == NO_DATE:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+    return parse_local(value, UTC)
 
 
 def parse_local(value, tz):
