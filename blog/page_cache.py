@@ -153,8 +153,6 @@ def applies(request, *, slug):
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return False
     own_ids = comment_session.own_ids(request)
-    if not own_ids:
-        return True
     return not Comment.objects.filter(post__slug=slug).seen_only_by(own_ids=own_ids).exists()
 
 

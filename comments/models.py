@@ -49,7 +49,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(public_q(now) | _waiting_own_q(own_ids, user))
 
     def seen_only_by(self, *, now=None, own_ids=(), user=None):
-        """The viewer's own comments that nobody else sees yet (pending or held): what makes a page theirs."""
+        """The viewer's own comments that nobody else sees yet (pending or held): what makes a page theirs.
+
+        A viewer with no comment ids and no account has none, without a query.
+        """
+        if not own_ids and not (user is not None and user.is_authenticated):
+            return self.none()
         return self.filter(_waiting_own_q(own_ids, user)).exclude(public_q(now))
 
     def queue(self):

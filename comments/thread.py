@@ -221,10 +221,7 @@ def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
     the page's outline from the cache (kept_outline) after one check.
     """
     now = now or timezone.now()
-    if versions is not None and not (
-        (own_ids or (user is not None and user.is_authenticated))
-        and post.comments.seen_only_by(now=now, own_ids=own_ids, user=user).exists()
-    ):
+    if versions is not None and not post.comments.seen_only_by(now=now, own_ids=own_ids, user=user).exists():
         shown = kept_outline(post, versions=versions, now=now, page=page)
     else:
         shown = outline(post, own_ids=own_ids, user=user, now=now, page=page)
