@@ -228,18 +228,7 @@ def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
     comments = post.comments.filter(pk__in=[pk for pk, _, _ in shown.triples]).select_related("user", "organization")
     by_id = {comment.pk: comment for comment in comments}
     verified = verified_pairs(by_id.values())
-    entries = [
-        Entry(
-            by_id[pk],
-            depth=depth,
-            number=shown.numbers.get(pk),
-            orphan=orphan,
-            badge=badge_for(by_id[pk], post, verified),
-        )
-        for pk, depth, orphan in shown.triples
-        if pk in by_id  # Deleted between the two queries: left out.
-    ]
-    close_lists(entries)
+    entries = entries_of(shown.triples, by_id, shown.numbers, badge=lambda comment: badge_for(comment, post, verified))
     return Thread(entries=entries, public_count=shown.public_count, page=Page(page, shown.page_count))
 
 
@@ -269,18 +258,23 @@ def build(comments, *, post=None, now=None, max_depth=None, verified=frozenset()
     shape = layout(
         [(c.pk, c.parent_id, c.is_public(now)) for c in comments], max_depth=max_depth, per_page=0, newest_first=False
     )
+    badge = (lambda comment: badge_for(comment, post, verified)) if post is not None else (lambda comment: None)
+    entries = entries_of(shape.page(1), by_id, shape.numbers, badge=badge)
+    return Thread(entries=entries, public_count=shape.public_count)
+
+
+def entries_of(triples, by_id, numbers, *, badge):
+    """The thread's entries for (id, depth, orphan) triples, their lists opened and closed.
+
+    A comment missing from `by_id` (deleted since its id was read) is left out.
+    """
     entries = [
-        Entry(
-            by_id[pk],
-            depth=depth,
-            number=shape.numbers.get(pk),
-            orphan=orphan,
-            badge=badge_for(by_id[pk], post, verified) if post is not None else None,
-        )
-        for pk, depth, orphan in shape.page(1)
+        Entry(by_id[pk], depth=depth, number=numbers.get(pk), orphan=orphan, badge=badge(by_id[pk]))
+        for pk, depth, orphan in triples
+        if pk in by_id
     ]
     close_lists(entries)
-    return Thread(entries=entries, public_count=shape.public_count)
+    return entries
 
 
 def close_lists(entries):
