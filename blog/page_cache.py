@@ -146,9 +146,14 @@ class Entry:
         return (stamps.get(post_version_key(self.post_pk)), stamps.get(SITE_VERSION)) == self.versions
 
 
+def is_on():
+    """Whether pages (and thread outlines) are cached at all: BLOG_PAGE_CACHE_SECONDS=0 turns it off."""
+    return settings.BLOG_PAGE_CACHE_SECONDS > 0
+
+
 def applies(request, *, slug):
     """Whether this request may be served the cached page: an anonymous reader with nothing of their own on it."""
-    if request.method not in ("GET", "HEAD") or settings.BLOG_PAGE_CACHE_SECONDS <= 0:
+    if request.method not in ("GET", "HEAD") or not is_on():
         return False
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return False
@@ -314,7 +319,7 @@ class CachedPageMiddleware:
         return response
 
     def cached_page(self, request):
-        if request.method not in ("GET", "HEAD") or settings.BLOG_PAGE_CACHE_SECONDS <= 0:
+        if request.method not in ("GET", "HEAD") or not is_on():
             return None
         if settings.CSRF_USE_SESSIONS or not request.COOKIES.keys() <= {
             settings.CSRF_COOKIE_NAME,

@@ -84,7 +84,7 @@ class PostDetailView(DetailView):
             self.object = self.get_object()
             versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
             form = CommentForm(user=request.user, initial={**initial, "token": page_cache.FORM_TOKEN_HOLE})
-            response = self.render_page(form, now=now, csrf_token=page_cache.CSRF_HOLE).render()
+            response = self.render_page(form, now=now, versions=versions, csrf_token=page_cache.CSRF_HOLE).render()
             if response.status_code != 200:
                 return response
             page = page_cache.draw(response, post=self.object, versions=versions, now=now)
@@ -147,9 +147,10 @@ class PostDetailView(DetailView):
             raise Http404(_("No such page of comments."))
         return int(number)
 
-    def thread(self, now=None):
+    def thread(self, now=None, versions=None):
         # With the page cache on, the thread's outline is kept under the same stamps (comments.thread.kept_outline).
-        versions = page_cache.current_versions(self.object.pk) if settings.BLOG_PAGE_CACHE_SECONDS > 0 else None
+        if versions is None and page_cache.is_on():
+            versions = page_cache.current_versions(self.object.pk)
         try:
             return thread_for(
                 self.object,
@@ -162,11 +163,11 @@ class PostDetailView(DetailView):
         except EmptyPage:
             raise Http404(_("No such page of comments.")) from None
 
-    def render_page(self, form, *, status=200, now=None, **extra):
+    def render_page(self, form, *, status=200, now=None, versions=None, **extra):
         post = self.object
         context = self.get_context_data(
             object=post,
-            thread=self.thread(now),
+            thread=self.thread(now, versions),
             form=form,
             comments_open=post.comments_open(now),
             **extra,
