@@ -165,6 +165,30 @@ def test_cookies_are_secure_and_http_only_when_debug_is_off(client, settings):
     assert settings.CSRF_COOKIE_SECURE
 
 
+def test_the_language_cookie_is_secure_and_same_site_when_debug_is_off(client, settings):
+    assert not settings.DEBUG
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, secure=True)
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["secure"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_a_bad_host_is_refused_with_the_same_security_headers_as_every_page(client, settings):
+    settings.ALLOWED_HOSTS = ["blog.example.com"]
+    good = client.get("/", HTTP_HOST="blog.example.com", secure=True)
+    bad = client.get("/", HTTP_HOST="evil.example", secure=True)
+    assert (good.status_code, bad.status_code) == (200, 400)
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert bad[header] == good[header], header
+
+
 def test_check_deploy_is_clean_with_production_settings(settings, capsys):
     # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
     settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "async.E001"]
