@@ -57,7 +57,7 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) manage.py collectstatic --no-input
 	$(PY) manage.py migrate --no-input
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
 ## Every check: lint, format, Django's checks, migrations up to date, the test suite.
 test: $(VENV)/.dev node_modules/.package-lock.json

@@ -321,8 +321,8 @@ def main():
         log_path = workdir / "gunicorn.log"
         log = log_path.open("w")
         web = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{web_port}",
-             "--workers", str(options.workers), "--timeout", "60"],  # fmt: skip
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi",
+             "--bind", f"127.0.0.1:{web_port}", "--workers", str(options.workers), "--timeout", "60"],  # fmt: skip
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         processes.append(web)

@@ -119,6 +119,8 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "config/gunicorn.conf.py",
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{self.port}",
