@@ -147,7 +147,7 @@ class Membership(models.Model):
     Verified by a staff decision in the admin, or by a signed link sent to an
     address on one of the organisation's domains. Revoking it takes the badge
     off every comment, old ones included, since badges are derived when
-    pages are drawn.
+    pages are drawn; once revoked, only staff can verify it again.
     """
 
     class Status(models.TextChoices):
@@ -174,6 +174,12 @@ class Membership(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    links_sent = models.PositiveIntegerField(
+        _("verification links sent"),
+        default=0,
+        editable=False,
+        help_text=_("Each link carries its number: only the latest one sent can verify the membership."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
