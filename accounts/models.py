@@ -213,11 +213,23 @@ class MembershipEvent(models.Model):
         return f"{self.membership_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
+class MentionQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Mentions in comments readers can see: public comments (their one rule) on public posts (theirs).
+
+        A comment on a draft or on a post scheduled for later is news to nobody yet.
+        """
+        from blog.models import Post
+        from comments.models import public_q
+
+        return self.filter(public_q(now, prefix="comment__"), comment__post__in=Post.objects.published(now))
+
+
 class Mention(models.Model):
     """A comment that names one of an organisation's keywords, found when the comment was saved.
 
     Recorded whatever the comment's status; its representatives hear of it
-    only once the comment is public (see accounts.mentions).
+    only once the comment and its post are public (see accounts.mentions).
     """
 
     comment = models.ForeignKey(
@@ -234,6 +246,8 @@ class Mention(models.Model):
         blank=True,
         help_text=_("Set once the verified representatives were told; later members are not told of old mentions."),
     )
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mention")
