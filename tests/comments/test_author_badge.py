@@ -255,3 +255,17 @@ def test_the_change_page_of_a_comment_says_a_moderators_reply_wears_no_badge(pos
     page = desk.get(reverse("admin:comments_comment_change", args=[question.pk])).text
 
     assert "Sam Moderator, without a badge" in page
+
+
+def test_nobody_signs_with_the_name_of_a_co_author(post):
+    co_author = make_user(display_name="Julien Caron")  # Not staff, and the author of no post.
+    post.co_authors.add(co_author)
+
+    response = Client(REMOTE_ADDR="203.0.113.20").post(
+        post.get_absolute_url(), form_data(name="Julien Caron", body="Trust me, I wrote it.")
+    )
+
+    assert response.status_code == 400
+    assert "too close to" in response.text
+    assert "Trust me, I wrote it." in response.text
+    assert not Comment.objects.exists()
