@@ -93,7 +93,7 @@ class ReasonFilter(admin.SimpleListFilter):
         "honeypot": _("hidden field filled in (robot)"),
         "too_fast": _("form sent too fast"),
         "delay": _("publication delay"),
-        "trusted": _("written by an author of the post or a moderator"),
+        "trusted": _("written by an author of the post, a moderator or a verified representative"),
         "edited": _("text edited by the moderation"),
     }
 

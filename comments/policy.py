@@ -56,7 +56,7 @@ class Reason:
     def label(self):
         """The reason in words, in the active language, for the admin and the commenter."""
         labels = {
-            "trusted": lambda: _("written by an author of the post or a moderator"),
+            "trusted": lambda: _("written by an author of the post, a moderator or a verified representative"),
             "honeypot": lambda: _("hidden field filled in (robot)"),
             "too_fast": lambda: (
                 ngettext(
