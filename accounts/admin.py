@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -81,9 +83,32 @@ class MembershipEventInline(admin.TabularInline):
         return False
 
 
+class MembershipDecisionForm(forms.Form):
+    """A staff decision on memberships, and its reason: kept in each one's history and e-mailed to the person."""
+
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Kept in the membership's history and e-mailed to the person."),
+        error_messages={"required": _("Give the reason for this decision: the person is told of it.")},
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(_("Give the reason for this decision: the person is told of it."), "required")
+        return note
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    """Memberships change through accounts.services only, so each change is in the audit trail."""
+    """Memberships change through accounts.services only, so each change is in the audit trail.
+
+    Verifying and revoking are staff decisions: each asks for a reason on an
+    intermediate page, and the person is e-mailed it. Verifying restores a
+    revoked membership, which its member cannot do.
+    """
 
     list_display = ["user", "organization", "role", "status", "method", "verified_at", "decided_by"]
     list_filter = ["status", "method", "organization"]
@@ -110,30 +135,62 @@ class MembershipAdmin(admin.ModelAdmin):
         )
         obj.pk, obj._state.adding = membership.pk, False
 
-    def _decide(self, request, queryset, decide, message):
-        done = 0
-        for membership in queryset:
-            try:
-                decide(membership)
-            except services.MembershipRefused:
-                continue
-            done += 1
-        self.message_user(request, message(done) % {"count": done}, messages.SUCCESS)
+    def _decide(self, request, queryset, decide, *, title, message):
+        """Ask for the reason, then apply `decide(membership, note)` to each membership it fits."""
+        form = MembershipDecisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = skipped = 0
+            for membership in queryset.select_related("user", "organization"):
+                try:
+                    decide(membership, form.cleaned_data["note"])
+                except services.MembershipRefused:
+                    skipped += 1
+                else:
+                    done += 1
+            if done:
+                self.message_user(request, message(done) % {"count": done}, messages.SUCCESS)
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d membership was left as it was: it already had this status.",
+                        "%(count)d memberships were left as they were: they already had this status.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "memberships": queryset.select_related("user", "organization"),
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/accounts/membership/decision.html", context)
 
-    @admin.action(description=_("Verify (staff decision)"), permissions=["change"])
+    @admin.action(description=_("Verify (staff decision, with a reason)…"), permissions=["change"])
     def verify(self, request, queryset):
-        self._decide(
+        return self._decide(
             request,
             queryset,
-            lambda membership: services.membership_verify(membership=membership, by=request.user),
-            lambda n: ngettext("%(count)d membership verified.", "%(count)d memberships verified.", n),
+            lambda membership, note: services.membership_verify(membership=membership, by=request.user, note=note),
+            title=gettext("Verify these memberships"),
+            message=lambda n: ngettext("%(count)d membership verified.", "%(count)d memberships verified.", n),
         )
 
-    @admin.action(description=_("Revoke (removes the badge, on old comments too)"), permissions=["change"])
+    @admin.action(
+        description=_("Revoke, with a reason… (removes the badge, on old comments too)"), permissions=["change"]
+    )
     def revoke(self, request, queryset):
-        self._decide(
+        return self._decide(
             request,
             queryset,
-            lambda membership: services.membership_revoke(membership=membership, by=request.user),
-            lambda n: ngettext("%(count)d membership revoked.", "%(count)d memberships revoked.", n),
+            lambda membership, note: services.membership_revoke(membership=membership, by=request.user, note=note),
+            title=gettext("Revoke these memberships"),
+            message=lambda n: ngettext("%(count)d membership revoked.", "%(count)d memberships revoked.", n),
         )

@@ -60,7 +60,12 @@ def protected_names():
     """Every name that wears a badge somewhere: two queries."""
     people = (
         User.objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | Q(posts__isnull=False) | Q(memberships__status=Membership.Status.VERIFIED))
+        .filter(
+            Q(is_staff=True)
+            | Q(posts__isnull=False)
+            | Q(co_authored_posts__isnull=False)  # Co-authors wear Author on their posts.
+            | Q(memberships__status=Membership.Status.VERIFIED)
+        )
         .distinct()
         .values_list("pk", "display_name")
     )

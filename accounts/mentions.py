@@ -10,9 +10,13 @@ whatever is due, from cron or by hand.
 
 Each representative gets at most one e-mail per comment (the notification
 ledger, comments.delivery), never for a comment that is not public (held, rejected,
-spam, still pending), and never for a comment written by one of that
-organisation's own verified representatives. Once a mention has been
+spam, still pending) or on a post that is not (a draft, a post scheduled
+for later: Mention.objects.public), and never for a comment written by one
+of that organisation's own verified representatives. Once a mention has been
 handled it is marked notified: someone verified later is not sent old news.
+A mention on a post not public yet waits: it is sent by the first run of
+`send_mention_notices` after the post goes public, since readers can then
+read it.
 
 Keywords match whole words, in any case and with or without accents
 ("Verdane" finds "verdané", "VERDANE"; "Vert" does not find "Verdane").
@@ -29,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.delivery import Outcome, deliver
-from comments.models import Comment, Delivery, public_q
+from comments.models import Comment, Delivery
 
 from .emails import absolute_url
 from .models import Membership, Mention, Organization
@@ -113,14 +117,14 @@ def _send_notice(*, comment, recipient, organizations, now):
 
 
 def mention_notices_send(*, now=None, comment_ids=None):
-    """Tell verified representatives about mentions in comments that are public now.
+    """Tell verified representatives about mentions in comments that are public now, on public posts.
 
     Return how many e-mails were sent. Safe to run again and concurrently:
     a pair already told is skipped, and a mention is marked notified only
     when every e-mail for it went out, so a failed send is retried.
     """
     now = now or timezone.now()
-    due = Mention.objects.filter(public_q(now, prefix="comment__"), notified_at__isnull=True)
+    due = Mention.objects.public(now).filter(notified_at__isnull=True)
     if comment_ids is not None:
         due = due.filter(comment_id__in=comment_ids)
     due = list(due.select_related("comment__post", "organization").order_by("comment_id", "organization_id"))
@@ -176,7 +180,7 @@ def _answered(comment_id, organization_id, children, comments, members):
 
 
 def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
-    """The public comments naming these organisations (a representative's), newest first.
+    """The public comments on public posts naming these organisations (a representative's), newest first.
 
     Each mention gets `answered`: whether a public reply below it, at any
     depth, came from the organisation or one of its verified members. The
@@ -195,7 +199,8 @@ def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
 
     mentions = [
         mention
-        for mention in Mention.objects.filter(public_q(now, prefix="comment__"), organization__in=organization_ids)
+        for mention in Mention.objects.public(now)
+        .filter(organization__in=organization_ids)
         .select_related("comment__post", "organization")
         .order_by("-comment__publish_at", "-comment_id")[:limit]
         if not _speaks_for(mention.comment, mention.organization_id, members[mention.organization_id])

@@ -147,7 +147,7 @@ class Membership(models.Model):
     Verified by a staff decision in the admin, or by a signed link sent to an
     address on one of the organisation's domains. Revoking it takes the badge
     off every comment, old ones included, since badges are derived when
-    pages are drawn.
+    pages are drawn; once revoked, only staff can verify it again.
     """
 
     class Status(models.TextChoices):
@@ -174,6 +174,12 @@ class Membership(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    links_sent = models.PositiveIntegerField(
+        _("verification links sent"),
+        default=0,
+        editable=False,
+        help_text=_("Each link carries its number: only the latest one sent can verify the membership."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -207,11 +213,23 @@ class MembershipEvent(models.Model):
         return f"{self.membership_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
+class MentionQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Mentions in comments readers can see: public comments (their one rule) on public posts (theirs).
+
+        A comment on a draft or on a post scheduled for later is news to nobody yet.
+        """
+        from blog.models import Post
+        from comments.models import public_q
+
+        return self.filter(public_q(now, prefix="comment__"), comment__post__in=Post.objects.published(now))
+
+
 class Mention(models.Model):
     """A comment that names one of an organisation's keywords, found when the comment was saved.
 
     Recorded whatever the comment's status; its representatives hear of it
-    only once the comment is public (see accounts.mentions).
+    only once the comment and its post are public (see accounts.mentions).
     """
 
     comment = models.ForeignKey(
@@ -228,6 +246,8 @@ class Mention(models.Model):
         blank=True,
         help_text=_("Set once the verified representatives were told; later members are not told of old mentions."),
     )
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mention")

@@ -2,17 +2,27 @@
 
 A membership is verified by a staff decision, or by the member following a
 signed link sent to an address on one of the organisation's domains. The
-link names the membership, the address and the membership's last event, so
-it expires (ACCOUNTS_VERIFICATION_LINK_MAX_AGE), cannot be altered, and
-stops working once anything else happened to the membership (a revocation,
-another link).
+link names the membership, the address, the membership's last event and
+its own number (Membership.links_sent), so it expires
+(ACCOUNTS_VERIFICATION_LINK_MAX_AGE), cannot be altered, and stops working
+once anything else happened to the membership (a revocation, another link).
+
+A staff decision (verifying, revoking) taken by a person needs a reason:
+it is kept in the history and e-mailed to the person. (`by=None`, no
+person, is for the blog's own code, loading data or tests: no door passes
+it.) Once staff revoked a membership, the
+person can neither ask again nor be sent or use a link: only staff restore
+it, by verifying it (or by asking again on the person's behalf).
 """
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
+from .emails import absolute_url, mail_send
 from .models import Membership, MembershipEvent
 
 LINK_SALT = "accounts.membership-verification"
@@ -22,7 +32,9 @@ class MembershipRefused(ValueError):
     """The change asked for does not apply to this membership (or this link).
 
     `reason` is a code pages can choose their words by: already_verified,
-    already_revoked, off_domain, or for links expired, invalid, used.
+    already_revoked, off_domain, reason_required (a staff decision without
+    one), revoked (only staff may act on a revoked membership), or for links
+    expired, invalid, used.
     """
 
     def __init__(self, reason, message=""):
@@ -53,8 +65,17 @@ def _record(membership, to_status, *, actor, method="", note="", now=None, **cha
     return event
 
 
+def _on_behalf(user, by):
+    """Whether staff `by` act for the person, rather than the person themselves."""
+    return by is not None and by.pk != user.pk
+
+
 def membership_request(*, user, organization, role="", by=None, note="", now=None):
-    """Ask to speak for an organisation (the user, or staff `by` on their behalf); a revoked member may ask again."""
+    """Ask to speak for an organisation (the user, or staff `by` on their behalf).
+
+    A revoked membership is asked again only by staff: the person is refused
+    (MembershipRefused "revoked"), since staff took the badge away.
+    """
     now = now or timezone.now()
     actor = by or user
     with transaction.atomic():
@@ -66,48 +87,98 @@ def membership_request(*, user, organization, role="", by=None, note="", now=Non
                 membership=membership, actor=actor, to_status=Membership.Status.REQUESTED, note=note, created_at=now
             )
     if not created and membership.status == Membership.Status.REVOKED:
+        if not _on_behalf(user, by):
+            raise MembershipRefused("revoked", "Only staff can restore a revoked membership.")
         _record(membership, Membership.Status.REQUESTED, actor=actor, note=note, now=now, role=role or membership.role)
     return membership
 
 
+def _reason_required(note):
+    if not note.strip():
+        raise MembershipRefused("reason_required", "A staff decision on a membership needs a reason.")
+
+
+def _decision_mail(membership, event, *, template):
+    """Tell the person of a staff decision on their membership, with its reason, in the site's language."""
+    context = {
+        "user": membership.user,
+        "organization": membership.organization,
+        "note": event.note,
+        "memberships_url": absolute_url(reverse("accounts:memberships")),
+    }
+    mail_send(template=template, context=context, to=membership.user.email, language=settings.LANGUAGE_CODE)
+
+
 def membership_verify(*, membership, by=None, method=Membership.Method.STAFF, email="", note="", now=None):
+    """Verify a membership: by a decision of staff `by`, which needs a reason and is e-mailed, or by a link.
+
+    A staff decision also restores a revoked membership.
+    """
     now = now or timezone.now()
     if membership.status == Membership.Status.VERIFIED:
         raise MembershipRefused("already_verified", "This membership is already verified.")
-    return _record(
-        membership,
-        Membership.Status.VERIFIED,
-        actor=by,
-        note=note,
-        now=now,
-        method=method,
-        verified_email=email,
-        verified_at=now,
-        decided_by=by,
-    )
+    staff_decision = method == Membership.Method.STAFF and by is not None
+    if staff_decision:
+        _reason_required(note)
+    with transaction.atomic():
+        event = _record(
+            membership,
+            Membership.Status.VERIFIED,
+            actor=by,
+            note=note,
+            now=now,
+            method=method,
+            verified_email=email,
+            verified_at=now,
+            decided_by=by,
+        )
+        if staff_decision:
+            _decision_mail(membership, event, template="accounts/email/membership_verified")
+    return event
 
 
 def membership_revoke(*, membership, by, note="", now=None):
-    """Take the badge away, from old comments too (badges are derived when pages are drawn)."""
+    """Take the badge away, from old comments too (badges are derived when pages are drawn).
+
+    A decision of staff `by`: it needs a reason, which the person is e-mailed.
+    """
     if membership.status == Membership.Status.REVOKED:
         raise MembershipRefused("already_revoked", "This membership is already revoked.")
-    return _record(membership, Membership.Status.REVOKED, actor=by, note=note, now=now, decided_by=by)
+    if by is not None:
+        _reason_required(note)
+    with transaction.atomic():
+        event = _record(membership, Membership.Status.REVOKED, actor=by, note=note, now=now, decided_by=by)
+        if by is not None:
+            _decision_mail(membership, event, template="accounts/email/membership_revoked")
+    return event
 
 
 def verification_token(membership, email):
-    """A signed token for a link to `email`, valid until the membership's next event."""
+    """A signed token for a new link to `email`: it voids every link sent before it.
+
+    Valid until the membership's next event, and while it is the latest
+    link (its number is Membership.links_sent). No link for a revoked
+    membership: only staff restore one.
+    """
+    if membership.status == Membership.Status.REVOKED:
+        raise MembershipRefused("revoked", "Only staff can restore a revoked membership.")
     if not membership.organization.owns_address(email):
         raise MembershipRefused("off_domain", "The address is not on one of the organisation's domains.")
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(links_sent=F("links_sent") + 1)
+        number = Membership.objects.filter(pk=membership.pk).values_list("links_sent", flat=True).get()
+    membership.links_sent = number
     last_event = membership.events.order_by("-pk").values_list("pk", flat=True).first()
-    return signing.dumps({"m": membership.pk, "e": email.lower(), "v": last_event}, salt=LINK_SALT)
+    return signing.dumps({"m": membership.pk, "e": email.lower(), "v": last_event, "n": number}, salt=LINK_SALT)
 
 
 def membership_verify_by_link(*, token, user, now=None):
     """Verify the membership a link names, for the user who follows it.
 
     Raise MembershipRefused with a reader-facing reason when the link is
-    expired, altered, already used, not this user's, or the address is no
-    longer on the organisation's domains.
+    expired, altered, already used or replaced by a newer one ("used"), not
+    this user's, the address is no longer on the organisation's domains, or
+    staff revoked the membership ("revoked": only they restore it).
     """
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE)
@@ -118,8 +189,14 @@ def membership_verify_by_link(*, token, user, now=None):
     membership = Membership.objects.select_related("organization").filter(pk=data.get("m"), user=user).first()
     if membership is None:
         raise MembershipRefused("invalid")
+    if membership.status == Membership.Status.REVOKED:
+        raise MembershipRefused("revoked")
     last_event = membership.events.order_by("-pk").values_list("pk", flat=True).first()
-    if membership.status != Membership.Status.REQUESTED or last_event != data.get("v"):
+    if (
+        membership.status != Membership.Status.REQUESTED
+        or last_event != data.get("v")
+        or membership.links_sent != data.get("n")
+    ):
         raise MembershipRefused("used")
     if not membership.organization.owns_address(data["e"]):
         raise MembershipRefused("invalid")

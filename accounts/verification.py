@@ -4,7 +4,8 @@ The request is recorded by accounts.services.membership_request. A member
 who gives an address on one of the organisation's domains is sent a signed
 link there (accounts.services.verification_token); following it while
 logged in to the same account verifies the membership. Without such an
-address, the blog's staff decide in the admin.
+address, the blog's staff decide in the admin. A membership staff revoked
+cannot be asked again here: only staff restore it.
 """
 
 from django import forms
@@ -17,7 +18,14 @@ from blog.plain_text import validate_decodable
 
 from . import services
 from .emails import absolute_url, mail_send
-from .models import Organization
+from .models import Membership, Organization
+
+
+def revoked_message(organization):
+    return _(
+        "The blog's staff revoked your membership of %(organization)s: only they can restore it. "
+        "Write to them if you think it was a mistake."
+    ) % {"organization": organization.name}
 
 
 class MembershipRequestForm(forms.Form):
@@ -51,6 +59,8 @@ class MembershipRequestForm(forms.Form):
                 code="already_verified",
                 params={"organization": organization.name},
             )
+        if self.user.memberships.filter(organization=organization, status=Membership.Status.REVOKED).exists():
+            raise ValidationError(revoked_message(organization), code="revoked")
         return organization
 
     def clean(self):
@@ -79,7 +89,10 @@ class MembershipRequestForm(forms.Form):
 
 
 def verification_link_send(*, membership, email):
-    """E-mail a signed verification link to an address on the organisation's domains."""
+    """E-mail a signed verification link to an address on the organisation's domains; older links stop working.
+
+    Raise services.MembershipRefused for a revoked membership (no link for it).
+    """
     token = services.verification_token(membership, email)
     context = {
         "membership": membership,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -9,9 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from . import mentions, services, throttle
 from .models import Membership
-from .verification import MembershipRequestForm, verification_link_send
+from .verification import MembershipRequestForm, revoked_message, verification_link_send
 
-REFUSALS = {"expired", "invalid", "used"}
+REFUSALS = {"expired", "invalid", "used", "revoked"}
 
 
 @login_required
@@ -22,6 +23,12 @@ def memberships(request):
     return render(request, "accounts/memberships.html", {"memberships": rows, "has_verified": has_verified})
 
 
+def request_context(request, form):
+    """The request form, and the organisations whose membership staff revoked: only staff restore those."""
+    revoked = request.user.memberships.filter(status=Membership.Status.REVOKED).select_related("organization")
+    return {"form": form, "revoked": [membership.organization for membership in revoked]}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def verification_request(request):
@@ -30,11 +37,19 @@ def verification_request(request):
     form = MembershipRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization, email = form.cleaned_data["organization"], form.cleaned_data["email"]
-        membership = services.membership_request(
-            user=request.user, organization=organization, role=form.cleaned_data["role"]
-        )
+        try:
+            membership = services.membership_request(
+                user=request.user, organization=organization, role=form.cleaned_data["role"]
+            )
+            if email:
+                verification_link_send(membership=membership, email=email)
+        except services.MembershipRefused as refused:
+            if refused.reason != "revoked":
+                raise
+            # Revoked between the form's check and the request.
+            form.add_error("organization", ValidationError(revoked_message(organization), code="revoked"))
+            return render(request, "accounts/verification_request.html", request_context(request, form))
         if email:
-            verification_link_send(membership=membership, email=email)
             messages.success(
                 request,
                 _("We sent a link to %(email)s: follow it while logged in to this account to be verified.")
@@ -47,7 +62,7 @@ def verification_request(request):
                 % {"organization": organization.name},
             )
         return redirect("accounts:memberships")
-    return render(request, "accounts/verification_request.html", {"form": form})
+    return render(request, "accounts/verification_request.html", request_context(request, form))
 
 
 @login_required

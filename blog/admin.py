@@ -20,9 +20,9 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "lead", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "co_authors"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "lead", "body"]}),
+        (None, {"fields": ["title", "slug", "author", "co_authors", "lead", "body"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt"]}),
         (_("Publication"), {"fields": ["status", "published_at", "comments_enabled"]}),
     ]

@@ -13,7 +13,7 @@ class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = [
-            "title", "slug", "author", "lead", "body", "cover", "cover_alt",
+            "title", "slug", "author", "co_authors", "lead", "body", "cover", "cover_alt",
             "status", "published_at", "comments_enabled",
         ]  # fmt: skip
         field_classes = {"cover": images.ImageUploadField}

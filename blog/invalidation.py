@@ -6,7 +6,8 @@ row says which pages it touches. See blog/page_cache.py for the design.
 
 - a comment saved or deleted: its post's pages (a new comment, a decision,
   a reply, an edit, a hold after reports, a withdrawal);
-- a post saved or deleted: its pages;
+- a post saved or deleted, or its co-authors changed: its pages (the
+  Author badge follows the co-authors);
 - an account, an organisation or a membership saved or deleted: every
   post's pages, since a badge, a name or a logo can appear on any of them.
   A login, which only records last_login, changes nothing on a page.
@@ -18,7 +19,7 @@ page shows that way bumps the stamps itself.
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import page_cache
 
@@ -36,6 +37,15 @@ def comment_changed(sender, instance, **kwargs):
 
 def post_changed(sender, instance, **kwargs):
     _bump(page_cache.bump_post, instance.pk)
+
+
+def co_authors_changed(sender, instance, action, reverse, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # From an account (user.co_authored_posts.add): any post may be one of them.
+        _bump(page_cache.bump_site)
+    else:
+        _bump(page_cache.bump_post, instance.pk)
 
 
 def people_changed(sender, instance, update_fields=None, **kwargs):
@@ -57,3 +67,4 @@ def connect():
         signal.connect(post_changed, sender=Post, dispatch_uid=f"page-cache-post-{action}")
         for model in (get_user_model(), Organization, Membership):
             signal.connect(people_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-{action}")
+    m2m_changed.connect(co_authors_changed, sender=Post.co_authors.through, dispatch_uid="page-cache-post-co-authors")

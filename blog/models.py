@@ -41,6 +41,16 @@ class Post(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("author")
     )
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_authored_posts",
+        verbose_name=_("co-authors"),
+        help_text=_(
+            "Other people who wrote this post. Like the author, their comments on it are published at once "
+            "and wear the Author badge. Being staff gives no badge: only the author and the co-authors wear it."
+        ),
+    )
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown on the home page."))
     body = models.TextField(
         _("body"),
@@ -120,6 +130,15 @@ class Post(models.Model):
         self.cover = images.reencode(upload, max_size=COVER_SIZE)
         self.cover_thumbnail = images.reencode(upload, max_size=THUMBNAIL_SIZE)
         self.cover_thumbnail.name = "thumb-" + self.cover_thumbnail.name
+
+    def is_written_by(self, user):
+        """Whether this account wrote the post (its author or a co-author): being staff is not writing it.
+
+        What the Author badge and an author's trust in the comment policy rest on.
+        """
+        if user is None or user.pk is None:
+            return False
+        return user.pk == self.author_id or self.co_authors.filter(pk=user.pk).exists()
 
     def is_published(self, now=None):
         return self.status == self.Status.PUBLISHED and self.published_at <= (now or timezone.now())

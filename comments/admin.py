@@ -93,7 +93,7 @@ class ReasonFilter(admin.SimpleListFilter):
         "honeypot": _("hidden field filled in (robot)"),
         "too_fast": _("form sent too fast"),
         "delay": _("publication delay"),
-        "trusted": _("written by the post's author or a staff member"),
+        "trusted": _("written by an author of the post, a moderator or a verified representative"),
         "edited": _("text edited by the moderation"),
     }
 
@@ -374,8 +374,10 @@ class CommentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if self.has_moderate_permission(request):
-            extra_context["reply_form"] = ReplyForm(user=request.user)
-            extra_context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
+            comment = self.get_object(request, object_id)
+            if comment is not None:
+                extra_context["reply_form"] = ReplyForm(user=request.user, post=comment.post)
+                extra_context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
 
     # -- replying from the admin ---------------------------------------------------
@@ -387,13 +389,13 @@ class CommentAdmin(admin.ModelAdmin):
         return [reply, *super().get_urls()]
 
     def reply_view(self, request, object_id):
-        """Answer a comment in its thread, as the logged-in author; approve it first if it waits."""
+        """Answer a comment in its thread, as the logged-in moderator; approve it first if it waits."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         comment = self.get_object(request, object_id)
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        form = ReplyForm(request.POST or None, user=request.user)
+        form = ReplyForm(request.POST or None, user=request.user, post=comment.post)
         if request.method == "POST" and form.is_valid():
             was_public = comment.is_public()
             try:

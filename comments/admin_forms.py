@@ -96,7 +96,11 @@ class CommentChangeForm(forms.ModelForm):
 
 
 class ReplyForm(forms.Form):
-    """A reply written in the admin, published at once in the thread."""
+    """A reply written in the admin, published at once in the thread.
+
+    Each choice of voice says the badge the reply will wear on this post:
+    Author only for one of the post's authors, none for another moderator.
+    """
 
     identity = forms.ChoiceField(label=_("Reply as"), widget=forms.RadioSelect)
     body = forms.CharField(
@@ -105,14 +109,20 @@ class ReplyForm(forms.Form):
         help_text=_("Plain text, as readers write it: links are made clickable, line breaks kept."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, post, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].validators.append(MaxLengthValidator(settings.COMMENTS_BODY_MAX_LENGTH))
         self.voices = Voices.of(user)
-        choices = self.voices.choices("author", _("%(name)s, as the blog's author"), _("%(name)s for %(organization)s"))
+        if post.is_written_by(user):
+            own = _("%(name)s, under the Author badge")
+        else:
+            own = _("%(name)s, without a badge: only the authors of this post wear Author")
+        choices = self.voices.choices(
+            "self", own, _("%(name)s for %(organization)s, under the Verified · %(organization)s badge")
+        )
         self.fields["identity"].choices = choices
         self.fields["identity"].initial = choices[0][0]
 
     def clean_identity(self):
-        """The organisation the reply speaks for, or None for the author's own voice."""
-        return self.voices.organization(self.cleaned_data["identity"], own="author")
+        """The organisation the reply speaks for, or None for the writer's own voice."""
+        return self.voices.organization(self.cleaned_data["identity"], own="self")

@@ -5,8 +5,10 @@ write the author's name, but only a comment saved with the author's account
 shows the "Author" badge, and only a comment written for an organisation by
 a member it verified shows "Verified · <organisation>". Since the badge is
 computed at render time from the membership, revoking a membership takes
-the badge off old comments too. The blog's authors are the post's author
-and the staff (who reply from the admin under this badge).
+the badge off old comments too. "Author" is worn by the post's author and
+its co-authors (Post.co_authors) on that post only: being staff, or
+moderating, gives no badge; a moderator who did not write the post answers
+without one.
 """
 
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ class Badge:
 AUTHOR = Badge(
     "author",
     _("Author"),
-    _("Written from the account of one of this blog's authors."),
+    _("Written from the account of one of the authors of this post."),
 )
 
 
@@ -40,11 +42,13 @@ def verified_badge(organization, name):
     )
 
 
-def badge_for(comment, post, verified=frozenset()):
+def badge_for(comment, post, verified=frozenset(), authors=None):
     """Return the badge a comment wears on this post, or None.
 
     `verified` holds the (user id, organisation id) pairs of the verified
-    memberships among the page's comments (see verified_pairs).
+    memberships among the page's comments (see verified_pairs); `authors`
+    the ids of the accounts among them that wrote the post (see
+    authors_among), else the post is asked (Post.is_written_by).
     """
     user = comment.user
     if user is None or not user.is_active:
@@ -53,9 +57,16 @@ def badge_for(comment, post, verified=frozenset()):
         if (user.pk, comment.organization_id) in verified:
             return verified_badge(comment.organization, comment.name)
         return None  # Revoked since: shown plainly, under the person's name.
-    if user.pk == post.author_id or user.is_staff:
-        return AUTHOR
-    return None
+    wrote_the_post = user.pk in authors if authors is not None else post.is_written_by(user)
+    return AUTHOR if wrote_the_post else None
+
+
+def authors_among(comments, post):
+    """The ids of the post's author and of the co-authors who wrote some of these comments, without a query.
+
+    The comments are read with CommentQuerySet.with_authorship().
+    """
+    return frozenset({post.author_id, *(c.user_id for c in comments if getattr(c, "by_co_author", False))})
 
 
 def verified_pairs(comments):

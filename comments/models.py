@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,17 @@ def _waiting_own_q(own_ids, user):
 class CommentQuerySet(models.QuerySet):
     def public(self, now=None):
         return self.filter(public_q(now))
+
+    def with_authorship(self):
+        """Each comment with `by_co_author`: written from the account of one of its post's co-authors.
+
+        Read in the same query as the comments, so the Author badge of a
+        co-author costs the page no query of its own (comments.badges).
+        """
+        from blog.models import Post
+
+        co_author = Post.co_authors.through.objects.filter(post_id=OuterRef("post_id"), user_id=OuterRef("user_id"))
+        return self.annotate(by_co_author=Exists(co_author))
 
     def visible_to(self, *, now=None, own_ids=(), user=None):
         """Public comments, plus the viewer's own that are not public yet."""

@@ -4,7 +4,7 @@
 of the poster (`History`), the time, and the thresholds (`Rules`, read from
 settings by `Rules.from_settings()`). The rules, in the order they apply:
 
-1. trusted posters (the post's author, staff) are approved at once;
+1. trusted posters (the post's authors, moderators) are approved at once;
 2. spam: the hidden honeypot field was filled, or the form came back faster
    than a person can type (COMMENTS_MIN_SUBMIT_SECONDS);
 3. refused, nothing saved: too many comments from the same IP address or
@@ -56,7 +56,7 @@ class Reason:
     def label(self):
         """The reason in words, in the active language, for the admin and the commenter."""
         labels = {
-            "trusted": lambda: _("written by the post's author or a staff member"),
+            "trusted": lambda: _("written by an author of the post, a moderator or a verified representative"),
             "honeypot": lambda: _("hidden field filled in (robot)"),
             "too_fast": lambda: (
                 ngettext(

@@ -103,6 +103,11 @@ def comment_create(
     ):
         raise NotAMember(organization)
     speaks_verified = organization is not None and settings.COMMENTS_APPROVE_VERIFIED
+    # Trusted: who wrote the post, and moderators (their comment is a moderator's act). Other staff
+    # comment like readers; the badge is another matter (comments.badges): a moderator wears none.
+    trusted = speaks_verified or (
+        user is not None and (post.is_written_by(user) or user.has_perm("comments.moderate_comment"))
+    )
 
     rules = policy.Rules.from_settings()
     draft = policy.Draft(
@@ -110,7 +115,7 @@ def comment_create(
         name=name,
         email=email,
         website=website,
-        trusted=speaks_verified or (user is not None and (user.pk == post.author_id or user.is_staff)),
+        trusted=trusted,
         honeypot=honeypot,
         seconds_to_submit=seconds_to_submit,
     )
@@ -420,7 +425,10 @@ def comment_reply(*, parent, author, body, organization=None, now=None):
     """Answer a comment from the admin: published at once, and the parent with it.
 
     As in WordPress' "approve and reply", a parent still waiting in the
-    queue is approved first, so the answer never shows under nothing.
+    queue is approved first, so the answer never shows under nothing. The
+    admin's door is for moderators, whose comments comment_create approves
+    at once; the reply wears the Author badge only if `author` wrote the
+    post (comments.badges).
     """
     now = now or timezone.now()
     if not parent.is_public(now) and parent.status not in (Status.PENDING, Status.HELD):

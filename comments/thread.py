@@ -28,7 +28,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .badges import badge_for, verified_pairs
+from .badges import authors_among, badge_for, verified_pairs
 from .models import public_q
 
 
@@ -225,10 +225,16 @@ def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
         shown = kept_outline(post, versions=versions, now=now, page=page)
     else:
         shown = outline(post, own_ids=own_ids, user=user, now=now, page=page)
-    comments = post.comments.filter(pk__in=[pk for pk, _, _ in shown.triples]).select_related("user", "organization")
+    comments = (
+        post.comments.filter(pk__in=[pk for pk, _, _ in shown.triples])
+        .select_related("user", "organization")
+        .with_authorship()
+    )
     by_id = {comment.pk: comment for comment in comments}
-    verified = verified_pairs(by_id.values())
-    entries = entries_of(shown.triples, by_id, shown.numbers, badge=lambda comment: badge_for(comment, post, verified))
+    verified, authors = verified_pairs(by_id.values()), authors_among(by_id.values(), post)
+    entries = entries_of(
+        shown.triples, by_id, shown.numbers, badge=lambda comment: badge_for(comment, post, verified, authors)
+    )
     return Thread(entries=entries, public_count=shown.public_count, page=Page(page, shown.page_count))
 
 

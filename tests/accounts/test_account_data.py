@@ -242,7 +242,7 @@ def test_staff_and_authors_are_refused_and_told_who_closes_their_account(client,
 def test_the_membership_audit_trail_survives_without_the_account(client, reader, verdane):
     staff = make_user(is_staff=True)
     other = make_user()
-    membership_verify(membership=membership_request(user=other, organization=verdane), by=staff)
+    membership_verify(membership=membership_request(user=other, organization=verdane), by=staff, note="checked")
     membership_request(user=reader, organization=verdane)
 
     delete(client, "keep")

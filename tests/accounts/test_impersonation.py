@@ -56,7 +56,7 @@ def test_people_may_use_their_own_name(cast):
 
 
 def test_a_revoked_representative_is_no_longer_protected(cast):
-    services.membership_revoke(membership=cast["membership"], by=cast["author"])
+    services.membership_revoke(membership=cast["membership"], by=cast["author"], note="left the brand")
 
     assert imitated("Léa Fournier") is None
     assert imitated("Maison Verdane") == "Maison Verdane"

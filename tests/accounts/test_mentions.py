@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import mentions, services
 from accounts.models import Membership, Mention, Organization
+from blog.models import Post
 from comments import delivery
 from comments import services as comment_services
 from comments.models import Delivery, Status
@@ -354,3 +355,74 @@ def test_the_dashboards_query_count_does_not_grow_with_mentions(client, verdane,
         return len(queries)
 
     assert queries_with(2) == queries_with(8)
+
+
+# Posts that are not public
+
+
+def hidden_post(state):
+    """A post readers cannot open: a draft, or one scheduled for tomorrow."""
+    if state == "draft":
+        return make_post(status=Post.Status.DRAFT, published_at=minutes_ago(60))
+    return make_post(published_at=timezone.now() + timedelta(days=1))
+
+
+def publish(post, state):
+    """The editor publishes the draft; a scheduled post goes public by the clock (the caller travels past it)."""
+    if state == "draft":
+        post.status = Post.Status.PUBLISHED
+        post.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_a_mention_on_a_post_that_is_not_public_is_neither_shown_nor_e_mailed_until_it_is(
+    client, verdane, representatives, state
+):
+    post = hidden_post(state)
+    secret = mentioned(post, 10, body="Verdane is sponsoring our next post.")
+    visible = mentioned(make_post(), 5, body="Verdane again, in public.")
+    client.force_login(representatives[0])
+
+    page = client.get(DASHBOARD)
+    send_notices()
+
+    assert [m.comment for m in page.context["unanswered"]] == [visible]
+    assert post.title not in page.content.decode()
+    assert "sponsoring" not in page.content.decode()
+    assert [message.body for message in mail.outbox if "sponsoring" in message.body] == []
+    assert not Mention.objects.get(comment=secret).notified_at
+
+    publish(post, state)
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(days=2) if state == "scheduled" else timezone.now()):
+        client.force_login(representatives[0])
+        page = client.get(DASHBOARD)
+        send_notices()
+        send_notices()
+
+    assert secret in [m.comment for m in page.context["unanswered"]]
+    assert recipients() == emails_of(representatives)  # Told once the post is public, once each.
+    assert all("sponsoring" in message.body for message in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_a_moderators_reply_on_a_draft_tells_no_representative(
+    client, verdane, representatives, django_capture_on_commit_callbacks
+):
+    post = hidden_post("draft")
+    question = make_comment(post=post, status=Status.HELD, publish_at=None, body="Is this sponsored?")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:comments_comment_reply", args=[question.pk]),
+            {"identity": "self", "body": "Yes, by Verdane."},
+        )
+    send_notices()
+
+    assert response.status_code == 302
+    assert Mention.objects.filter(comment__body="Yes, by Verdane.").exists()
+    assert recipients() == []
+    client.force_login(representatives[0])
+    assert client.get(DASHBOARD).context["unanswered"] == []

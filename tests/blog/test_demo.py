@@ -61,3 +61,23 @@ def test_load_demo_keeps_an_existing_post_as_the_editor_left_it():
     load_demo()
     post.refresh_from_db()
     assert post.title == "Edited by the author"
+
+
+def test_the_demo_shows_a_co_authors_badge_and_a_moderator_without_one(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    load_demo()
+    co_author_reply = Comment.objects.get(user__email="julien.caron@example.com")
+    moderator_reply = Comment.objects.get(user__email="ines.moreau@example.com")
+    post = co_author_reply.post
+
+    html = client.get(post.get_absolute_url()).text
+
+    def block(comment):
+        start = html.index(f'id="comment-{comment.pk}"')
+        return html[start : html.index("</article>", start)]
+
+    assert post.co_authors.filter(email="julien.caron@example.com").exists()
+    assert "comment-badge-author" in block(co_author_reply)
+    assert "comment-badge" not in block(moderator_reply)
+    assert moderator_reply.user.has_perm("comments.moderate_comment")
+    assert not moderator_reply.user.is_superuser

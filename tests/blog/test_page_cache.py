@@ -269,7 +269,7 @@ def test_a_revoked_badge_leaves_every_page(post, other_post, rep):
     assert "Verified · Maison Verdane" in fetch(Client(), post)[0].text
     fetch(Client(), other_post)
 
-    account_services.membership_revoke(membership=rep.memberships.get(), by=post.author)
+    account_services.membership_revoke(membership=rep.memberships.get(), by=post.author, note="left the brand")
     page, cached = fetch(Client(), post)
 
     assert not cached

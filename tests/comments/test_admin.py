@@ -96,7 +96,7 @@ def test_the_editor_reads_a_comment_but_cannot_edit_or_reply(client, editor):
     comment = pending(body="Words to keep.")
 
     page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
-    reply = client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"identity": "author", "body": "x"})
+    reply = client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"identity": "self", "body": "x"})
 
     assert page.status_code == 200
     assert "<textarea" not in page.text
@@ -224,13 +224,13 @@ def test_the_queue_page_query_count_does_not_grow_with_its_rows(client, moderato
 
 
 def test_a_reply_from_the_admin_approves_the_parent_and_shows_under_it_with_the_badge(client, moderator):
-    post = make_post()
+    post = make_post(author=moderator)
     question = pending(post=post, body="Does it work on sandy soil?")
     make_comment(post=post, body="An earlier comment.", publish_at=timezone.now() - timedelta(days=1))
 
     response = client.post(
         reverse("admin:comments_comment_reply", args=[question.pk]),
-        {"identity": "author", "body": "Yes, with some compost."},
+        {"identity": "self", "body": "Yes, with some compost."},
     )
 
     assert response.status_code == 302
@@ -248,7 +248,7 @@ def test_a_reply_from_the_admin_approves_the_parent_and_shows_under_it_with_the_
 def test_an_empty_reply_keeps_the_form_and_publishes_nothing(client, moderator):
     question = pending()
 
-    response = client.post(reverse("admin:comments_comment_reply", args=[question.pk]), {"identity": "author"})
+    response = client.post(reverse("admin:comments_comment_reply", args=[question.pk]), {"identity": "self"})
 
     assert response.status_code == 200
     assert "This field is required" in response.text
@@ -261,7 +261,7 @@ def test_a_rejected_comment_cannot_be_answered(client, moderator):
     rejected = make_comment(status=Status.REJECTED)
 
     response = client.post(
-        reverse("admin:comments_comment_reply", args=[rejected.pk]), {"identity": "author", "body": "Hello"}
+        reverse("admin:comments_comment_reply", args=[rejected.pk]), {"identity": "self", "body": "Hello"}
     )
 
     assert response.status_code == 200

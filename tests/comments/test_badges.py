@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
     ("who", "badge"),
     [
         ("post author", AUTHOR),
-        ("staff", AUTHOR),
+        ("staff", None),
         ("reader account", None),
         ("anonymous using the author's name", None),
         ("deactivated author", None),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 
 from comments import services
 from comments.models import Comment, Status
@@ -242,6 +243,13 @@ def test_reasons_read_as_words(reason, label):
 # The history comment_create counts for the policy.
 
 
+def moderator():
+    """Staff with "Can moderate comments": trusted by the policy, without any badge."""
+    user = make_user(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="comments", codename="moderate_comment"))
+    return user
+
+
 @pytest.mark.django_db
 class TestHistory:
     def create(self, post, **fields):
@@ -341,10 +349,11 @@ class TestHistory:
         assert comment.published_at is None
         assert not comment.is_public(NOW + timedelta(hours=47))
 
-    @pytest.mark.parametrize("who", ["post author", "other staff"])
-    def test_post_author_and_staff_are_approved_at_once(self, who):
+    @pytest.mark.parametrize("who", ["post author", "co-author", "moderator"])
+    def test_post_authors_and_moderators_are_approved_at_once(self, who):
         post = make_post(published_at=NOW - timedelta(days=1))
-        user = post.author if who == "post author" else make_user(is_staff=True)
+        user = {"post author": post.author, "co-author": make_user(), "moderator": moderator()}[who]
+        post.co_authors.add(make_user() if who != "co-author" else user)
 
         with time_machine.travel(NOW, tick=False):
             comment = self.create(post, user=user, body=LINKS + " casino")
@@ -363,13 +372,22 @@ class TestHistory:
         assert comment.status == Status.PENDING
         assert comment.user == reader
 
-    def test_staff_over_the_rate_limit_is_approved(self, settings):
+    def test_a_moderator_over_the_rate_limit_is_approved(self, settings):
+        settings.COMMENTS_RATE_LIMIT = 1
+        post = make_post()
+        staff = moderator()
+        make_comment(post=post, ip_address="192.0.2.1", email=staff.email)
+
+        assert self.create(post, user=staff).status == Status.APPROVED
+
+    def test_staff_who_neither_wrote_the_post_nor_moderate_go_through_the_policy(self, settings):
         settings.COMMENTS_RATE_LIMIT = 1
         post = make_post()
         staff = make_user(is_staff=True)
         make_comment(post=post, ip_address="192.0.2.1", email=staff.email)
 
-        assert self.create(post, user=staff).status == Status.APPROVED
+        with pytest.raises(services.CommentRefused):
+            self.create(post, user=staff)
 
     @pytest.mark.parametrize(
         ("fields", "reason"),

@@ -300,7 +300,8 @@ def test_membership_admin_actions_need_the_change_permission(world, client):
     changer.user_permissions.add(*Permission.objects.filter(codename__in=["view_membership", "change_membership"]))
     client.force_login(changer)
     client.post(
-        reverse("admin:accounts_membership_changelist"), {"action": "verify", "_selected_action": [membership.pk]}
+        reverse("admin:accounts_membership_changelist"),
+        {"action": "verify", "_selected_action": [membership.pk], "apply": "1", "note": "Checked with the brand."},
     )
     membership.refresh_from_db()
     assert membership.status == Membership.Status.VERIFIED

@@ -9,6 +9,17 @@ AUTHOR = {
     "display_name": "Claire Martel",
     "bio": "Consultante en relation client, elle écrit ici sur les marques qui savent répondre.",
 }
+CO_AUTHOR = {
+    "email": "julien.caron@example.com",
+    "display_name": "Julien Caron",
+    "bio": "Vidéaste, il coécrit ici les articles filmés.",
+}
+# Staff who moderate comments without having written the posts: they answer without a badge.
+MODERATOR = {
+    "email": "ines.moreau@example.com",
+    "display_name": "Inès Moreau",
+    "bio": "Modératrice du blog.",
+}
 BRAND_REPRESENTATIVE = {
     "email": "lea.fournier@verdane.example",
     "display_name": "Léa Fournier",
@@ -168,6 +179,7 @@ est nécessaire, la page le dit.</p>
         "slug": "une-video-six-lecons",
         "title": "Une vidéo, six leçons sur les communautés de marque",
         "days": -2,
+        "co_authors": ["co_author"],
         "lead": "Un entretien filmé en six parties, et ce qu'il faut en retenir quand on anime "
         "la communauté d'une marque.",
         "cover_alt": "Des cercles bleus sur un fond clair.",
@@ -190,6 +202,19 @@ est nécessaire, la page le dit.</p>
                 "email": "thomas@example.com",
                 "hours": 1,
                 "body": "Le point 6 devrait être le premier. Merci pour le résumé, voir aussi https://example.org/notes",
+                "replies": [
+                    {
+                        "as": "co_author",
+                        "hours": 3,
+                        "body": "Nous en avons discuté au montage : il vient en dernier "
+                        "parce qu'il résume les cinq autres.",
+                    },
+                    {
+                        "as": "moderator",
+                        "hours": 5,
+                        "body": "J'ai vérifié le lien vers les notes : il mène bien à une page sans publicité.",
+                    },
+                ],
             },
         ],
     },

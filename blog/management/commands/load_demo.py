@@ -1,4 +1,4 @@
-"""Load the demo blog: an author, posts in French with generated covers, threads.
+"""Load the demo blog: an author, a co-author, a moderator, posts in French with generated covers, threads.
 
 Everything here is invented for the demo. Running the command again changes
 nothing: posts are found by slug, people by e-mail, comments by their text.
@@ -9,6 +9,7 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -21,7 +22,7 @@ from blog import images
 from blog.models import Post
 from comments.models import Comment, ModerationEvent
 
-from ._demo_content import AUTHOR, BRAND, BRAND_REPRESENTATIVE, POSTS
+from ._demo_content import AUTHOR, BRAND, BRAND_REPRESENTATIVE, CO_AUTHOR, MODERATOR, POSTS
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo, refused when DEBUG is off
 
@@ -57,11 +58,16 @@ class Command(BaseCommand):
             author = self.person(AUTHOR, is_staff=True, is_superuser=True)
             brand_rep = self.person(BRAND_REPRESENTATIVE)
             brand = self.organization(BRAND, brand_rep, author)
-            people = {"author": author, "brand": brand_rep}
+            people = {
+                "author": author,
+                "co_author": self.person(CO_AUTHOR),
+                "moderator": self.moderator(MODERATOR),
+                "brand": brand_rep,
+            }
             self.brand = brand
             created = 0
             for spec in POSTS:
-                post, is_new = self.post(spec, author, now)
+                post, is_new = self.post(spec, author, now, people)
                 created += is_new
                 for comment_spec in spec.get("comments", []):
                     self.comment(post, comment_spec, people, now, parent=None)
@@ -86,6 +92,18 @@ class Command(BaseCommand):
             user.save()
         return user
 
+    def moderator(self, spec):
+        """A staff account in the "Modérateurs" group: it moderates comments, and wears no badge for it."""
+        moderators, _ = Group.objects.get_or_create(name="Modérateurs")
+        moderators.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="comments", codename__in=["view_comment", "change_comment", "moderate_comment"]
+            )
+        )
+        user = self.person(spec, is_staff=True)
+        user.groups.add(moderators)
+        return user
+
     def organization(self, spec, representative, verifier):
         """The demo brand, with its representative verified by the author (once)."""
         organization, created = Organization.objects.get_or_create(
@@ -97,10 +115,12 @@ class Command(BaseCommand):
             organization.save()
         membership = membership_request(user=representative, organization=organization, role=spec["role"])
         if membership.status != Membership.Status.VERIFIED:
-            membership_verify(membership=membership, by=verifier, note="demo")
+            membership_verify(
+                membership=membership, by=verifier, note="Vérifiée par téléphone auprès de la marque (démo)."
+            )
         return organization
 
-    def post(self, spec, author, now):
+    def post(self, spec, author, now, people):
         post = Post.objects.filter(slug=spec["slug"]).first()
         if post:
             return post, False
@@ -116,6 +136,7 @@ class Command(BaseCommand):
         )
         post.set_cover(cover_image(spec["slug"]))
         post.save()
+        post.co_authors.set([people[who] for who in spec.get("co_authors", [])])
         return post, True
 
     def comment(self, post, spec, people, now, parent):
