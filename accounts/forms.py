@@ -51,11 +51,14 @@ class LoginForm(AuthenticationForm):
         """Tell the owner of an account awaiting confirmation why they cannot log in yet.
 
         Said only to someone who typed the right password, so the page does
-        not reveal which addresses have signed up.
+        not reveal which addresses have signed up. Never past the login
+        limits (accounts.throttle): there the password is not checked.
         """
         try:
             return super().clean()
         except ValidationError:
+            if getattr(self.request, "login_refused", None):
+                raise
             email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
             pending = User.objects.awaiting_confirmation(email) if email else None
             if pending is not None and password and pending.check_password(password):
