@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.plain_text import validate_decodable
 
 from . import services
-from .emails import absolute_url, mail_send
+from .emails import MailLink, absolute_url, mail_link, mail_send
 from .models import Organization
 
 
@@ -78,15 +78,24 @@ class MembershipRequestForm(forms.Form):
         return cleaned
 
 
-def verification_link_send(*, membership, email):
-    """E-mail a signed verification link to an address on the organisation's domains."""
+@mail_link
+def verification_link(membership, email):
     token = services.verification_token(membership, email)
+    return absolute_url(reverse("accounts:verification_link", kwargs={"token": token}))
+
+
+def verification_link_send(*, membership, email):
+    """E-mail a signed verification link to an address on the organisation's domains.
+
+    The worker signs the link as it sends the e-mail (accounts.emails.MailLink).
+    """
+    services.verification_token(membership, email)  # Refuses an address off the organisation's domains, now.
     context = {
         "membership": membership,
         "organization": membership.organization,
         "user": membership.user,
         "blog_title": settings.BLOG_TITLE,
-        "link": absolute_url(reverse("accounts:verification_link", kwargs={"token": token})),
+        "link": MailLink(verification_link, membership, email),
         "hours": int(settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE.total_seconds() // 3600),
     }
     mail_send(template="accounts/email/verification", context=context, to=email)
