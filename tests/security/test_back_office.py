@@ -176,3 +176,40 @@ def test_a_password_reset_link_comes_from_site_url_whatever_host_the_request_nam
     assert "evil.example" not in message.subject + message.body
     [link] = re.findall(r"https?://\S+/accounts/password/reset/\S+/", message.body)
     assert link.startswith(expected + "accounts/password/reset/")
+
+
+def test_an_email_queued_for_an_account_deleted_meanwhile_is_not_sent(database_queue, client):  # noqa: F811
+    from accounts.models import User
+
+    data = {"email": "gone@example.org", "display_name": "Gone", "password1": "a-long-pass", "password2": "a-long-pass"}
+    client.post("/accounts/signup/", data)
+    User.objects.filter(email="gone@example.org").delete()
+
+    run_worker()
+
+    assert mail.outbox == []
+
+
+def test_a_context_holds_plain_values_rows_and_links_only():
+    from accounts import emails
+
+    with pytest.raises(TypeError):
+        emails.context_freeze({"when": object()})
+    with pytest.raises(TypeError):
+        emails.MailLink(str.upper, "not a link maker")
+
+
+def test_emails_queued_or_claimed_before_the_change_are_still_sent_then_forgotten(database_queue):  # noqa: F811
+    from accounts import emails
+    from comments import tasks
+
+    rendered = {"subject": "Old", "body": "Old body", "html": "", "headers": {}}
+    emails.email_send.enqueue(to=["old@example.org"], **rendered)
+    run_worker()
+    assert [message.subject for message in mail.outbox] == ["Old"]
+
+    row = Delivery.objects.create(kind=Delivery.Kind.PUBLISHED, recipient="dora@example.org", key="comment:1")
+    Delivery.objects.filter(pk=row.pk).update(message=rendered, created_at=row.created_at.replace(year=2000))
+    assert tasks.periodic_run()["resumed"] == 1
+    row.refresh_from_db()
+    assert row.state == Delivery.State.SENT and row.message == {}
