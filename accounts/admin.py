@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from blog import images
 from blog.images import ImageUploadField
@@ -15,6 +17,25 @@ from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Membership, MembershipEvent, Organization, User
 
 LOGO_SIZE = (256, 256)
+
+
+class SuperuserTaskResultAdmin(DBTaskResultAdmin):
+    """The task queue's rows, for superusers only.
+
+    Tasks carry ids and kinds, never a rendered e-mail or a link
+    (accounts.emails), but a task's arguments and tracebacks are the
+    machinery's business, not that of staff granted "view" permissions.
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, SuperuserTaskResultAdmin)
 
 
 @admin.register(User)

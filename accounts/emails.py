@@ -1,27 +1,42 @@
 """The blog's e-mails: rendered from templates, sent by the background worker.
 
 Each e-mail is a set of templates: <name>_subject.txt, <name>_body.txt and,
-when it exists, <name>_body.html. They are rendered in the recipient's
-language where the e-mail is asked for, and the rendered message goes to
-the task queue (`email_send`): a page or a service never waits for the mail
-server, and a message waits in the database while no worker runs. The
-queue is a table of the same database, so a message enqueued inside a
-transaction is sent only if that transaction commits.
+when it exists, <name>_body.html. A page or a service never waits for the
+mail server: it queues what to send (`mail_send`), and the worker renders
+and sends it (`email_send`). The queue is a table of the same database, so
+a message enqueued inside a transaction is sent only if that transaction
+commits, and it waits there while no worker runs.
+
+The queue's rows (and the notification ledger, comments.delivery) are
+readable in the admin, so they hold what to send, never the e-mail itself:
+the template, the recipient, the language and a context of plain values and
+references to rows (`context_freeze`). A link that opens something (confirm
+an account, reset a password, verify a membership) is a `MailLink`: the
+name of the function that makes it and its arguments. The worker makes the
+link as it renders the e-mail, so the signed token exists only in the
+e-mail that leaves.
 
 Links in e-mails are absolute: `absolute_url` is the one place that builds
-them, from SITE_URL.
+them, from SITE_URL, never from the Host of the request that asked.
 """
 
 import email.policy
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.tasks import task, task_backends
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 # When a send fails (the mail server is down), the task runs again after these delays.
 RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6)]
@@ -40,6 +55,71 @@ def site_url():
 def absolute_url(path):
     """A path of the site (reverse(), get_absolute_url()) as a full address for an e-mail."""
     return urljoin(site_url(), path)
+
+
+def mail_link(maker):
+    """Mark a function that makes a link for an e-mail at send time (see MailLink)."""
+    maker.makes_mail_link = True
+    return maker
+
+
+class MailLink:
+    """A link an e-mail carries, made by the worker as it renders the e-mail.
+
+    `maker` is a module-level function decorated with @mail_link that
+    returns the absolute URL; its arguments are plain values or model
+    instances. The queue keeps only the maker's name and the arguments.
+    """
+
+    def __init__(self, maker, *args):
+        if not getattr(maker, "makes_mail_link", False):
+            raise TypeError(f"{maker!r} is not marked @mail_link.")
+        self.maker, self.args = maker, args
+
+
+class MailObsolete(LookupError):
+    """A row the queued e-mail refers to no longer exists: the e-mail is not sent."""
+
+
+def context_freeze(value):
+    """An e-mail's context as JSON for the queue: plain values, references to rows, links to make later."""
+    if isinstance(value, models.Model):
+        return {"$model": value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, MailLink):
+        return {"$link": f"{value.maker.__module__}.{value.maker.__qualname__}", "args": context_freeze(value.args)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(key): context_freeze(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [context_freeze(item) for item in value]
+    if isinstance(value, Promise):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"An e-mail's context holds plain values, rows and MailLinks, not {type(value).__name__}.")
+
+
+def context_thaw(value):
+    """The context `context_freeze` stored, with its rows read again and its links made now."""
+    if isinstance(value, list):
+        return [context_thaw(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "$model" in value:
+        model = apps.get_model(value["$model"])
+        found = model._default_manager.filter(pk=value["pk"]).first()
+        if found is None:
+            raise MailObsolete(f"{value['$model']} {value['pk']} no longer exists.")
+        return found
+    if "$link" in value:
+        maker = import_string(value["$link"])
+        if not getattr(maker, "makes_mail_link", False):
+            raise TypeError(f"{value['$link']} is not marked @mail_link.")
+        return maker(*context_thaw(value["args"]))
+    if "$datetime" in value:
+        return datetime.fromisoformat(value["$datetime"])
+    return {key: context_thaw(item) for key, item in value.items()}
 
 
 def message_render(*, template, context, language=None):
@@ -112,16 +192,35 @@ def retry_later(task, *args, attempt, **kwargs):
 
 
 @task
-def email_send(*, subject, body, html, to, headers=None, attempt=1):
-    """The worker's side of mail_send; tried again later if the mail server fails."""
+def email_send(*, to, template="", context=None, language="", attempt=1, **rendered):
+    """The worker's side of mail_send: render the e-mail now, send it, try again later if the mail server fails.
+
+    `rendered` (subject, body, html, headers) is only for tasks queued
+    before e-mails were rendered by the worker.
+    """
     try:
-        message_send(subject=subject, body=body, html=html, to=to, headers=headers)
+        message = (
+            message_render(template=template, context=context_thaw(context or {}), language=language)
+            if template
+            else rendered
+        )
+    except MailObsolete as gone:
+        logger.info("Not sending the %s e-mail to %s: %s", template, to, gone)
+        return
+    try:
+        message_send(to=to, **message)
     except Exception:
-        retry_later(email_send, attempt=attempt, subject=subject, body=body, html=html, to=to, headers=headers)
+        retry_later(
+            email_send, to=to, template=template, context=context, language=language, attempt=attempt, **rendered
+        )
         raise
 
 
 def mail_send(*, template, context, to, language=None):
-    """Render an e-mail now and queue it for the worker, to one address."""
-    message = message_render(template=template, context=context, language=language)
-    email_send.enqueue(to=[to], **message)
+    """Queue an e-mail to one address; the worker renders it, in `language` (else the current one).
+
+    The context holds plain values, model instances and MailLinks, never a
+    signed link itself (see the module's docstring).
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    email_send.enqueue(to=[to], template=template, context=context_freeze(context), language=language)

@@ -10,15 +10,13 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from blog.images import ImageUploadField, reencode
 
-from .emails import email_send
 from .impersonation import imitated
 from .models import User
-from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, avatar_file_discard, user_signup
+from .self_service import KEEP_COMMENTS, REMOVE_COMMENTS, avatar_file_discard, password_reset_send, user_signup
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -51,11 +49,14 @@ class LoginForm(AuthenticationForm):
         """Tell the owner of an account awaiting confirmation why they cannot log in yet.
 
         Said only to someone who typed the right password, so the page does
-        not reveal which addresses have signed up.
+        not reveal which addresses have signed up. Never past the login
+        limits (accounts.throttle): there the password is not checked.
         """
         try:
             return super().clean()
         except ValidationError:
+            if getattr(self.request, "login_refused", None):
+                raise
             email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
             pending = User.objects.awaiting_confirmation(email) if email else None
             if pending is not None and password and pending.check_password(password):
@@ -193,12 +194,15 @@ class DeleteAccountForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's password reset form, whose e-mail the worker sends like every other (accounts.emails)."""
+    """Django's password reset form, whose e-mail the worker renders and sends like every other.
+
+    Django's context (uid, token, and a domain taken from the request's
+    Host) is not used: the queue would hold a live link, and a forged Host
+    would choose where it points. The worker makes the link, from SITE_URL
+    (accounts.self_service.password_reset_link).
+    """
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        subject = " ".join(render_to_string(subject_template_name, context).split())
-        body = render_to_string(email_template_name, context)
-        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
-        email_send.enqueue(subject=subject, body=body, html=html, to=[to_email])
+        password_reset_send(user=context["user"], to=to_email)

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -6,6 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.plain_text import validate_decodable
+
+
+def same_address(stored, typed):
+    """Whether a typed address is the stored one, up to the case of letters whose case maps both ways.
+
+    PostgreSQL's UPPER() turns a dotless ı into I, so email__iexact finds
+    "claire@" for "claıre@"; Python's lower() and casefold() have such
+    one-way mappings too. A letter whose case does not map back is another
+    letter: the address is refused, on every database alike. Compatibility
+    forms (a long ſ, the Kelvin sign K) were already normalised (NFKC) by
+    the caller, as Django's username field does on the admin's login page.
+    """
+    return stored.lower() == typed.lower() and stored.upper() == typed.upper()
 
 
 class UserManager(BaseUserManager):
@@ -25,8 +40,18 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, email):
-        """Log in whatever case the address is typed in."""
-        return self.get(email__iexact=email)
+        """The account a login names: its address in whatever case it is typed, and nothing else.
+
+        The typed address is normalised (NFKC) like the admin's username
+        field does, so both login pages read it alike; the database finds
+        it (email__iexact); an address it matched only through a case
+        mapping that does not go both ways logs into nothing (same_address).
+        """
+        email = unicodedata.normalize("NFKC", email)
+        for user in self.filter(email__iexact=email).order_by("pk"):
+            if same_address(user.email, email):
+                return user
+        raise self.model.DoesNotExist(f"No account has the address {email!r}.")
 
     def awaiting_confirmation(self, email):
         """The account at this address, in any case, that waits for its owner's confirmation; else None."""

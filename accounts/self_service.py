@@ -1,20 +1,24 @@
 """What readers do to their own account: sign up, confirm, export their data, leave.
 
 Views call these functions; each takes the account it acts on, never the
-request. Links in e-mails are built by accounts.emails.absolute_url (SITE_URL),
-like every e-mail's; the data export uses the request's `base_url`.
+request. Links in e-mails are made by the worker as it renders them
+(accounts.emails.MailLink), from SITE_URL like every e-mail's, never from the
+request's Host; the data export uses the request's `base_url`.
 """
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from comments.models import Comment, Status
 from comments.services import comment_remove
 
-from .emails import absolute_url, mail_send
+from .emails import MailLink, absolute_url, mail_link, mail_send
 from .models import User
 from .tokens import confirmation_token
 
@@ -31,17 +35,36 @@ def user_signup(*, email, display_name, password, now=None):
     )
 
 
+@mail_link
+def confirmation_link(user):
+    return absolute_url(reverse("accounts:signup_confirm", args=[confirmation_token(user)]))
+
+
 def confirmation_send(*, user):
     """E-mail the link that confirms the account; a new link leaves older ones valid until they expire."""
     if not user.awaiting_confirmation:
         return
     context = {
         "user": user,
-        "link": absolute_url(reverse("accounts:signup_confirm", args=[confirmation_token(user)])),
+        "link": MailLink(confirmation_link, user),
         "blog_title": settings.BLOG_TITLE,
         "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
     mail_send(template="accounts/email/confirmation", context=context, to=user.email)
+
+
+@mail_link
+def password_reset_link(user):
+    """Django's password reset link (uid and token), made when the e-mail is sent: valid from then on."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def password_reset_send(*, user, to):
+    """E-mail a password reset link to an account's address (Django's reset form chose the account)."""
+    context = {"user": user, "link": MailLink(password_reset_link, user)}
+    mail_send(template="accounts/email/password_reset", context=context, to=to)
 
 
 def user_confirm(*, user):

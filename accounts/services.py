@@ -153,12 +153,14 @@ def membership_revoke(*, membership, by, note="", now=None):
     return event
 
 
-def verification_token(membership, email):
-    """A signed token for a new link to `email`: it voids every link sent before it.
+def verification_link_issue(membership, email):
+    """Number a new link to `email`, voiding every link sent before it; return what its token signs.
 
     Valid until the membership's next event, and while it is the latest
     link (its number is Membership.links_sent). No link for a revoked
-    membership: only staff restore one.
+    membership: only staff restore one. The number is taken when the link
+    is asked for, not when the worker signs it, so of two queued e-mails
+    only the later one's link works.
     """
     if membership.status == Membership.Status.REVOKED:
         raise MembershipRefused("revoked", "Only staff can restore a revoked membership.")
@@ -169,7 +171,17 @@ def verification_token(membership, email):
         number = Membership.objects.filter(pk=membership.pk).values_list("links_sent", flat=True).get()
     membership.links_sent = number
     last_event = membership.events.order_by("-pk").values_list("pk", flat=True).first()
-    return signing.dumps({"m": membership.pk, "e": email.lower(), "v": last_event, "n": number}, salt=LINK_SALT)
+    return {"m": membership.pk, "e": email.lower(), "v": last_event, "n": number}
+
+
+def verification_token_sign(claims):
+    """The signed token of a link numbered by verification_link_issue: made by the worker, never stored."""
+    return signing.dumps(claims, salt=LINK_SALT)
+
+
+def verification_token(membership, email):
+    """A signed token for a new link to `email`, at once: it voids every link sent before it."""
+    return verification_token_sign(verification_link_issue(membership, email))
 
 
 def membership_verify_by_link(*, token, user, now=None):

@@ -31,7 +31,6 @@ urlpatterns = [
         views.PasswordResetView.as_view(
             form_class=QueuedPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
         ),
         name="password_reset",
     ),

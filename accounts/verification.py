@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.plain_text import validate_decodable
 
 from . import services
-from .emails import absolute_url, mail_send
+from .emails import MailLink, absolute_url, mail_link, mail_send
 from .models import Membership, Organization
 
 
@@ -88,18 +88,26 @@ class MembershipRequestForm(forms.Form):
         return cleaned
 
 
+@mail_link
+def verification_link(claims):
+    token = services.verification_token_sign(claims)
+    return absolute_url(reverse("accounts:verification_link", kwargs={"token": token}))
+
+
 def verification_link_send(*, membership, email):
     """E-mail a signed verification link to an address on the organisation's domains; older links stop working.
 
-    Raise services.MembershipRefused for a revoked membership (no link for it).
+    The link is numbered now (refused now for a revoked membership or an
+    address off the organisation's domains: services.MembershipRefused)
+    and signed by the worker as it sends the e-mail (accounts.emails.MailLink).
     """
-    token = services.verification_token(membership, email)
+    claims = services.verification_link_issue(membership, email)
     context = {
         "membership": membership,
         "organization": membership.organization,
         "user": membership.user,
         "blog_title": settings.BLOG_TITLE,
-        "link": absolute_url(reverse("accounts:verification_link", kwargs={"token": token})),
+        "link": MailLink(verification_link, claims),
         "hours": int(settings.ACCOUNTS_VERIFICATION_LINK_MAX_AGE.total_seconds() // 3600),
     }
     mail_send(template="accounts/email/verification", context=context, to=email)

@@ -27,33 +27,10 @@ def _base_url(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, throttled: failed attempts are counted per account and per IP address.
-
-    Over either limit the password is not even checked: the answer is the
-    429 page until the window ends (settings.RATE_LIMITS). A successful
-    login clears the account's count.
-    """
+    """Django's login with our form. Its limits hold in authenticate() (accounts.backends), for the admin's too."""
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        account = request.POST.get("username", "")
-        if throttle.exceeded("login_ip", throttle.ip_of(request)):
-            return throttle.too_many_requests(request, "login_ip")
-        if account and throttle.exceeded("login_account", account):
-            return throttle.too_many_requests(request, "login_account")
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        throttle.reset("login_account", form.get_user().email)
-        return super().form_valid(form)
-
-    def form_invalid(self, form):
-        throttle.count("login_ip", throttle.ip_of(self.request))
-        if account := self.request.POST.get("username", ""):
-            throttle.count("login_account", account)
-        return super().form_invalid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -12,9 +12,15 @@ representatives) goes through `deliver`, which the worker runs:
    nothing. We chose insert-before-send over holding a row lock during the
    SMTP conversation: no transaction stays open while the mail server
    answers, and the same code works on SQLite and PostgreSQL;
-3. the row holds the rendered e-mail, so a worker killed while sending
-   loses nothing: a row still "sending" after SENDING_LEASE is sent again
-   from the ledger by the periodic task (`deliveries_resume`). A worker
+3. the row holds what the e-mail is made from (its template, language and
+   a context of plain values and references to rows,
+   accounts.emails.context_freeze), so a worker killed while sending loses
+   nothing: a row still "sending" after SENDING_LEASE is rendered and sent
+   again from the ledger by the periodic task (`deliveries_resume`). The
+   row never holds a link that opens something (the unsubscribe link, a
+   subscription's confirmation link): those are made as the e-mail is
+   rendered, in the worker, so staff who read the ledger in the admin
+   cannot use them. A worker
    killed in the instant between the mail server's acceptance and the
    "sent" mark can cause a second copy; it carries the same Message-ID,
    which mail providers use to drop duplicates. Losing a notification
@@ -35,7 +41,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import absolute_url, message_render, message_send
+from accounts.emails import absolute_url, context_freeze, context_thaw, message_render, message_send
 from accounts.tokens import signed_token, token_data
 
 from .models import Delivery, Suppression
@@ -96,15 +102,31 @@ def _claim(*, kind, recipient, key, message, now):
         return None
 
 
+def _render(row):
+    """The e-mail a claimed row stands for, rendered now with its unsubscribe link and headers."""
+    if "template" not in row.message:
+        return row.message  # Rendered before the ledger stopped keeping e-mails: sent as it was.
+    unsubscribe = unsubscribe_url(row.recipient)
+    context = {**context_thaw(row.message["context"]), "unsubscribe_url": unsubscribe}
+    message = message_render(template=row.message["template"], context=context, language=row.message["language"])
+    message["headers"] = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Message-ID": message_id(kind=row.kind, recipient=row.recipient, key=row.key),
+    }
+    return message
+
+
 def _send(row):
-    """Send the e-mail a claimed row holds, and record how it went."""
+    """Render and send the e-mail of a claimed row, and record how it went."""
     try:
-        message_send(to=[row.recipient], **row.message)
+        message_send(to=[row.recipient], **_render(row))
     except Exception as error:
         logger.exception("Could not send the %s e-mail about %s to %s", row.kind, row.key, row.recipient)
         Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.FAILED, error=repr(error)[:300])
         return Outcome.FAILED
-    Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.SENT, sent_at=timezone.now())
+    sent = {"message": {}} if "template" not in row.message else {}  # An old rendered copy is not kept.
+    Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.SENT, sent_at=timezone.now(), **sent)
     return Outcome.SENT
 
 
@@ -120,13 +142,7 @@ def deliver(*, kind, recipient, key, template, context, language="", now=None):
             ignore_conflicts=True,
         )
         return Outcome.SKIPPED
-    unsubscribe = unsubscribe_url(recipient)
-    message = message_render(template=template, context={**context, "unsubscribe_url": unsubscribe}, language=language)
-    message["headers"] = {
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Message-ID": message_id(kind=kind, recipient=recipient, key=key),
-    }
+    message = {"template": template, "context": context_freeze(context), "language": language}
     row = _claim(kind=kind, recipient=recipient, key=key, message=message, now=now)
     if row is None:
         return Outcome.SKIPPED

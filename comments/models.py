@@ -424,7 +424,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     error = models.CharField(_("last error"), max_length=300, blank=True)
     message = models.JSONField(
-        _("e-mail"), default=dict, blank=True, help_text=_("Subject, text, HTML and headers, as sent.")
+        _("e-mail"),
+        default=dict,
+        blank=True,
+        help_text=_("What the e-mail is made from: template, language and references. Its links are made when sent."),
     )
     created_at = models.DateTimeField(_("claimed"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import mentions
-from accounts.emails import absolute_url
+from accounts.emails import MailLink, absolute_url, mail_link
 from accounts.tokens import LinkRefused, signed_token, token_data
 
 from .delivery import Outcome, deliver, normalize
@@ -115,10 +115,8 @@ def moderation_digest_send(*, now=None):
     comments = list(Comment.objects.queue().filter(pk__in=entered).select_related("post"))
     if not comments:
         return 0
-    for comment in comments:
-        comment.admin_url = admin_url(comment)
     context = {
-        "comments": comments,
+        "entries": [{"comment": comment, "admin_url": admin_url(comment)} for comment in comments],
         "start": start,
         "end": end,
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist")),
@@ -259,12 +257,20 @@ def subscription_for_token(token):
     return subscription
 
 
+@mail_link
+def subscription_confirm_link(subscription):
+    return absolute_url(reverse("comments:subscription_confirm", args=[confirmation_token(subscription)]))
+
+
 def subscription_confirmation_send(*, subscription_id, now=None):
-    """E-mail an anonymous reader the link that confirms their subscription (double opt-in)."""
+    """E-mail an anonymous reader the link that confirms their subscription (double opt-in).
+
+    The ledger keeps the subscription, not the link: the link is signed as the e-mail is rendered.
+    """
     subscription = Subscription.objects.select_related("comment__post").filter(pk=subscription_id).first()
     if subscription is None or subscription.confirmed_at is not None:
         return Outcome.SKIPPED
-    link = absolute_url(reverse("comments:subscription_confirm", args=[confirmation_token(subscription)]))
+    link = MailLink(subscription_confirm_link, subscription)
     return deliver(
         kind=Delivery.Kind.CONFIRM,
         recipient=subscription.email,

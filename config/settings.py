@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A login over its limits (accounts.throttle), on the site's page or the admin's, answers 429.
+    "accounts.throttle.LoginRefusalMiddleware",
     # Imported blogs: an old WordPress permalink that would be a 404 answers 301 to its post.
     "blog.redirects.OldPermalinkMiddleware",
 ]
@@ -160,6 +162,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# Passwords are checked behind the login limits, whichever page asks (accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

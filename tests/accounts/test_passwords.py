@@ -23,9 +23,9 @@ def test_a_reset_link_is_emailed_and_sets_a_new_password(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["camille@example.org"]
-    assert message.subject == "Reset your password on testserver"
+    assert message.subject == "[Carnet de communauté] Reset your password on Carnet de communauté"
     assert "Hello Camille," in message.body
-    link = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", message.body).group(1)
+    link = re.search(r"https://testserver(/accounts/password/reset/[^/]+/[^/]+/)", message.body).group(1)
 
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200

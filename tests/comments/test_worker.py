@@ -220,7 +220,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(mon
     monkeypatch.setattr(delivery, "message_send", real_send)
     assert [message.to for message in published_emails()] == [[writers[0]]]
     interrupted = Delivery.objects.get(recipient=writers[1])
-    assert interrupted.state == Delivery.State.SENDING and interrupted.message["subject"]
+    assert interrupted.state == Delivery.State.SENDING and interrupted.message["template"]
 
     # A new worker starts at once: the third writer is told; the second e-mail's claim is still fresh.
     tasks.periodic_run()
