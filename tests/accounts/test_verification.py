@@ -222,6 +222,25 @@ def test_a_new_link_voids_the_older_ones(client, member, verdane):
     assert (membership.status, membership.verified_email) == (Membership.Status.VERIFIED, "camille@verdane.example")
 
 
+def test_of_two_links_queued_together_only_the_later_works_whenever_the_worker_signs_them(
+    client, member, verdane, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    ask(client, verdane, email="camille@maison-verdane.example")
+    ask(client, verdane, email="camille@verdane.example")
+    assert mail.outbox == []  # Both e-mails wait in the queue, unsigned.
+
+    from django.tasks import default_task_backend
+
+    for result in default_task_backend.results:  # The worker sends them later, in order.
+        result.task.call(*result.args, **result.kwargs)
+    first, second = (sent_link(message) for message in mail.outbox)
+
+    assert client.post(first).status_code == 400
+    assert client.post(second).status_code == 302
+    assert Membership.objects.get().verified_email == "camille@verdane.example"
+
+
 def test_of_three_links_only_the_latest_works_even_once_the_latest_was_refused_elsewhere(client, member, verdane):
     links = [link_for(client, verdane) for _ in range(3)]
     stranger = type(client)()
