@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts import mentions
 from accounts.emails import MailLink, absolute_url, mail_link
 from accounts.tokens import LinkRefused, signed_token, token_data
+from blog.models import Post
 
 from .delivery import Outcome, deliver, normalize
 from .models import Comment, Delivery, ModerationEvent, Status, Subscription
@@ -197,6 +198,8 @@ def publication_announce(*, comment, now=None):
     now = now or timezone.now()
     if not comment.is_public(now) or comment.announced_at is not None:
         return True
+    if not comment.post.is_published(now):
+        return False  # Readers cannot open the post yet: announced once it is published, never before.
     outcomes = []
     comment_url = absolute_url(comment.get_absolute_url())
     context = {"comment": comment, "post": comment.post, "comment_url": comment_url}
@@ -236,7 +239,8 @@ def publications_announce(*, now=None, limit=500):
     """Announce the comments that became public since the last run; return how many were announced."""
     now = now or timezone.now()
     announced = 0
-    for comment in Comment.objects.unannounced(now).select_related("post").order_by("publish_at", "pk")[:limit]:
+    waiting = Comment.objects.unannounced(now).filter(post__in=Post.objects.published(now))
+    for comment in waiting.select_related("post").order_by("publish_at", "pk")[:limit]:
         announced += publication_announce(comment=comment, now=now)
     return announced
 

@@ -404,3 +404,25 @@ def test_a_french_subscriber_gets_french_replies_and_an_english_one_english(post
     assert "Lou a commenté" in french.subject
     assert "Ne plus recevoir" in french.body
     assert "Lou commented on" in english.subject
+
+
+def test_nothing_about_a_comment_on_a_post_readers_cannot_open_is_e_mailed_until_the_post_is_public():
+    from blog.models import Post
+
+    draft = make_post(title="Not yet", status=Post.Status.DRAFT)
+    mine = make_comment(post=draft, email="thread@example.com")
+    services.subscription_create(comment=mine, scope="thread")
+    Subscription.objects.update(confirmed_at=SUBMITTED)
+    comment = make_comment(post=draft, name="Lou", email="lou@example.com", status=Status.PENDING)
+    mail.outbox.clear()
+
+    services.comment_approve(comment=comment, moderator=draft.author)
+    tasks.periodic_run()
+    assert sent_to("thread@example.com") == [] and sent_to("lou@example.com") == []
+    comment.refresh_from_db()
+    assert comment.announced_at is None  # Told once the post is public, not never.
+
+    draft.status, draft.published_at = Post.Status.PUBLISHED, SUBMITTED
+    draft.save()
+    tasks.periodic_run()
+    assert len(replies_to("thread@example.com")) == 1 and len(sent_to("lou@example.com")) == 1
