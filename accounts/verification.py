@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blog.plain_text import validate_decodable
+from blog.text_limits import WholeTextMixin
 
 from . import services
 from .emails import absolute_url, mail_send
 from .models import Organization
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(WholeTextMixin, forms.Form):
     organization = forms.ModelChoiceField(
         Organization.objects.all(), label=_("Organisation"), empty_label=_("Choose an organisation")
     )
