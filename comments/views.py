@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
 from accounts.tokens import LinkRefused
-from blog.models import Post
 
 from . import delivery, notifications, services
 from . import session as comment_session
@@ -26,12 +25,7 @@ def seen_by(request, comments=None):
     reach those from the admin, on the comment's own admin page.
     """
     comments = Comment.objects.all() if comments is None else comments
-    own_ids = comment_session.own_ids(request)
-    return (
-        comments.visible_to(own_ids=own_ids, user=request.user)
-        .filter(post__in=Post.objects.visible_to(request.user))
-        .select_related("post")
-    )
+    return comments.readable_by(request.user, own_ids=comment_session.own_ids(request)).select_related("post")
 
 
 @require_http_methods(["GET", "HEAD"])
