@@ -39,8 +39,7 @@
       var text = message();
       var over = length(field.value) > limit;
       count.textContent = text;
-      count.classList.toggle("text-danger", over);
-      count.classList.toggle("fw-semibold", over);
+      count.classList.toggle("is-over", over);
       clearTimeout(timer);
       if (announce) {
         timer = setTimeout(function () {
