@@ -3,15 +3,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments import services
 from comments import session as comment_session
 from comments.client import client_ip, user_agent
-from comments.forms import CommentForm, token_reader
+from comments.forms import CommentForm, new_form_token, token_reader
 from comments.policy import Outcome
 from comments.thread import comment_permalink, thread_for
 
@@ -53,6 +55,36 @@ class PostMonthArchiveView(PublishedPostMixin, MonthArchiveView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain"
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF check refused a POST: a comment comes back on its post's page with its text, else Django's page.
+
+    Readers meet it when their CSRF secret changed while they wrote (a login
+    in another tab renews it). The text is given back only to a request the
+    browser says came from our own pages (Sec-Fetch-Site: same-origin):
+    another site's forged POST gets Django's page, never a form filled in
+    with its words under a valid token.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if (
+        match is not None
+        and match.view_name == "blog:post_detail"
+        and request.method == "POST"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+    ):
+        view = PostDetailView()
+        view.setup(request, *match.args, **match.kwargs)
+        try:
+            view.object = view.get_object()
+        except Http404:
+            pass
+        else:
+            return view.sent_again()
+    return django_csrf_failure(request, reason)
 
 
 def is_number(value):
@@ -154,6 +186,27 @@ class PostDetailView(DetailView):
         return redirect(
             comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
         )
+
+    def sent_again(self):
+        """The page for a comment the CSRF check refused: its text, a fresh token and the reason."""
+        post = self.object
+        data = self.request.POST.copy()
+        data["token"] = new_form_token(reader=token_reader(self.request), post_id=post.pk)
+        form = CommentForm(
+            data,
+            user=self.request.user,
+            replyable=post.comments.public(),
+            reader=token_reader(self.request),
+            post_id=post.pk,
+        )
+        message = _(
+            "Your session changed before your comment was sent (you logged in or out, perhaps in another tab): "
+            "it was not published. Your text is kept below: send it again."
+        )
+        form.add_error(None, ValidationError(message, code="csrf"))
+        if not post.comments_open():
+            return self.closed(form)
+        return self.render_page(form, status=403)
 
     def closed(self, form):
         """Refused whatever the form holds: the page says that comments are closed and gives the text back."""

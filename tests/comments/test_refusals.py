@@ -9,13 +9,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organization
+from blog.csrf_tokens import random_string
 from comments.models import Comment
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, token_for
+from tests.comments.factories import form_data, make_comment, token_for, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +139,47 @@ def test_a_reply_to_a_comment_gone_meanwhile_gives_the_text_back(client, post):
     assert response.status_code == 400
     assert "The comment you are replying to is not available." in response.text
     assert WORDS in response.text
+
+
+# The CSRF check: a login in another tab renews the reader's CSRF secret, and the page they wrote on is stale.
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def stale_form(client, post):
+    """The form as the page drew it, then a login in another tab renewed the CSRF secret."""
+    page = client.get(post.get_absolute_url()).text
+    data = {**form_data(body=WORDS), "token": token_in(page), "csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1)}
+    # The login page's answer, in the other tab, set a new CSRF cookie (Django renews the secret at login).
+    client.force_login(make_user())
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = random_string()
+    return data
+
+
+def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text_and_can_be_sent_again(post):
+    client = Client(enforce_csrf_checks=True)
+    data = stale_form(client, post)
+
+    response = client.post(post.get_absolute_url(), data, headers={"Sec-Fetch-Site": "same-origin"})
+
+    assert response.status_code == 403
+    assert "Your session changed before your comment was sent" in response.text
+    assert WORDS in response.text
+    assert not Comment.objects.exists()
+    fresh = {"token": token_in(response.text), "csrfmiddlewaretoken": CSRF_TOKEN.search(response.text).group(1)}
+    again = client.post(post.get_absolute_url(), {**data, **fresh}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert again.status_code == 302
+    assert Comment.objects.get().body == WORDS
+
+
+@pytest.mark.parametrize("fetched_from", [None, "cross-site", "same-site"])
+def test_a_forged_cross_site_post_gets_no_form_filled_with_its_words(post, fetched_from):
+    client = Client(enforce_csrf_checks=True)
+    data = stale_form(client, post)
+    headers = {"Sec-Fetch-Site": fetched_from} if fetched_from else {}
+
+    response = client.post(post.get_absolute_url(), data, headers=headers)
+
+    assert response.status_code == 403
+    assert WORDS not in response.text
+    assert 'name="token"' not in response.text
