@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from blog.images import ImageUploadField, reencode
+from blog.text_limits import WholeTextMixin
 
 from .impersonation import imitated
 from .models import User
@@ -76,7 +77,7 @@ def _clean_display_name(form):
     return name
 
 
-class SignupForm(BaseUserCreationForm):
+class SignupForm(WholeTextMixin, BaseUserCreationForm):
     """A new reader's account: e-mail address, display name, password twice."""
 
     class Meta:
@@ -130,7 +131,7 @@ class ResendConfirmationForm(forms.Form):
 AVATAR_SIZE = (256, 256)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(WholeTextMixin, forms.ModelForm):
     """The reader's public profile. A new avatar is cropped square and re-encoded as it is validated."""
 
     avatar = ImageUploadField(

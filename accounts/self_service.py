@@ -9,17 +9,18 @@ request's Host; the data export uses the request's `base_url`.
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
-from comments.models import Comment, Status
+from comments.models import Comment, Delivery, Flag, Revision, Status, Subscription, Suppression
 from comments.services import comment_remove
 
 from .emails import MailLink, absolute_url, mail_link, mail_send
-from .models import User
+from .models import MembershipEvent, User
 from .tokens import confirmation_token
 
 
@@ -86,14 +87,44 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
-def user_export(*, user, base_url):
-    """Everything the blog holds about an account, as data ready for JSON.
+def _by(actor_id, user):
+    """Who made a membership change, as the export says it: the person, the staff, or the blog (a link followed)."""
+    if actor_id is None:
+        return "blog"
+    return "you" if actor_id == user.pk else "staff"
 
-    The comments are those written while logged in to the account (comments
-    posted without logging in carry no proof of who wrote them).
+
+def user_export(*, user, base_url):
+    """Everything the blog holds about a person, as data ready for JSON.
+
+    Not only what the account holds: once the address is confirmed, the
+    comments sent from it without logging in (before signing up, say) are
+    the person's too, as are the reports they made, the e-mails the blog
+    sent to the address (what, when and whether it went out; not a copy,
+    whose links may still work), its reply subscriptions and whether it
+    is suppressed. Each comment carries the IP address and user agent kept
+    with it (until COMMENTS_IP_RETENTION_DAYS clears them) and the texts a
+    moderator's edit replaced. A comment's address is given only when the
+    person may open it (Comment.objects.readable_by); others are listed
+    without one.
     """
-    memberships = user.memberships.select_related("organization").order_by("requested_at", "pk")
-    comments = Comment.objects.filter(user=user).select_related("post", "organization").order_by("created_at", "pk")
+    address = user.email
+    memberships = (
+        user.memberships.select_related("organization")
+        .prefetch_related(Prefetch("events", queryset=MembershipEvent.objects.order_by("created_at", "pk")))
+        .order_by("requested_at", "pk")
+    )
+    written = Q(user=user)
+    if not user.awaiting_confirmation:
+        written |= Q(user__isnull=True, email__iexact=address)
+    comments = (
+        Comment.objects.filter(written)
+        .select_related("post", "organization")
+        .prefetch_related(Prefetch("revisions", queryset=Revision.objects.order_by("created_at", "pk")))
+        .order_by("created_at", "pk")
+    )
+    openable = set(Comment.objects.filter(written).readable_by(user).values_list("pk", flat=True))
+    suppression = Suppression.objects.filter(email=address.strip().lower()).first()
     return {
         "exported_at": _iso(timezone.now()),
         "profile": {
@@ -114,6 +145,17 @@ def user_export(*, user, base_url):
                 "verified_email": membership.verified_email,
                 "requested_at": _iso(membership.requested_at),
                 "verified_at": _iso(membership.verified_at),
+                "history": [
+                    {
+                        "from": event.from_status,
+                        "to": event.to_status,
+                        "how": event.method,
+                        "by": _by(event.actor_id, user),
+                        "note": event.note,
+                        "at": _iso(event.created_at),
+                    }
+                    for event in membership.events.all()
+                ],
             }
             for membership in memberships
         ],
@@ -121,7 +163,8 @@ def user_export(*, user, base_url):
             {
                 "id": comment.pk,
                 "post": {"title": comment.post.title, "url": base_url + comment.post.get_absolute_url()},
-                "url": base_url + comment.get_absolute_url(),
+                "url": base_url + comment.get_absolute_url() if comment.pk in openable else None,
+                "logged_in": comment.user_id == user.pk,
                 "in_reply_to": comment.parent_id,
                 "on_behalf_of": comment.organization.name if comment.organization else None,
                 "name": comment.name,
@@ -132,9 +175,47 @@ def user_export(*, user, base_url):
                 "submitted_at": _iso(comment.created_at),
                 "public_from": _iso(comment.publish_at),
                 "edited_by_moderation_at": _iso(comment.edited_at),
+                "before_moderation_edits": [
+                    {"body": revision.body, "edited_at": _iso(revision.created_at)}
+                    for revision in comment.revisions.all()
+                ],
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "language": comment.language,
             }
             for comment in comments
         ],
+        "reports": [
+            {"comment": flag.comment_id, "reason": flag.reason, "reported_at": _iso(flag.created_at)}
+            for flag in Flag.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "subscriptions": [
+            {
+                "comment": subscription.comment_id,
+                "post": subscription.comment.post.title,
+                "scope": subscription.scope,
+                "language": subscription.language,
+                "created_at": _iso(subscription.created_at),
+                "confirmed_at": _iso(subscription.confirmed_at),
+            }
+            for subscription in Subscription.objects.filter(email__iexact=address)
+            .select_related("comment__post")
+            .order_by("created_at", "pk")
+        ],
+        "notifications": [
+            {
+                "kind": delivery.kind,
+                "about": delivery.key,
+                "state": delivery.state,
+                "attempts": delivery.attempts,
+                "claimed_at": _iso(delivery.created_at),
+                "sent_at": _iso(delivery.sent_at),
+            }
+            for delivery in Delivery.objects.filter(recipient__iexact=address).order_by("created_at", "pk")
+        ],
+        "suppressed": (
+            {"reason": suppression.reason, "since": _iso(suppression.created_at)} if suppression is not None else None
+        ),
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blog.plain_text import validate_decodable
+from blog.text_limits import WholeTextMixin
 
 from . import services
 from .emails import MailLink, absolute_url, mail_link, mail_send
@@ -28,7 +29,7 @@ def revoked_message(organization):
     ) % {"organization": organization.name}
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(WholeTextMixin, forms.Form):
     organization = forms.ModelChoiceField(
         Organization.objects.all(), label=_("Organisation"), empty_label=_("Choose an organisation")
     )

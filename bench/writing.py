@@ -15,8 +15,9 @@ Two settings are relaxed for the run, through the environment of the
 server, since every poster shares one IP address and posts faster than a
 person: COMMENTS_MIN_SUBMIT_SECONDS=0 (the "sent too fast" rule) and
 COMMENTS_RATE_LIMIT (comments per address and window). The form token is
-signed by this process with the server's SECRET_KEY, as the page would
-sign it, so that each comment does not need a page view first.
+signed by this process with the server's SECRET_KEY, for the reader's
+CSRF cookie and the post, as the page would sign it, so that each comment
+does not need a page view first.
 """
 
 import argparse
@@ -38,8 +39,8 @@ import harness
 class Poster:
     """One reader: their cookies, their CSRF token, their comments."""
 
-    def __init__(self, port, path, number):
-        self.port, self.path, self.number = port, path, number
+    def __init__(self, port, path, post_id, number):
+        self.port, self.path, self.post_id, self.number = port, path, post_id, number
         self.cookies = {}
         self.latencies, self.accepted, self.refused = [], [], []
 
@@ -68,7 +69,8 @@ class Poster:
             "website": "",
             "body": f"Commentaire {n} de la lectrice {self.number} ({uuid.uuid4().hex[:8]}).",
             "parent": "",
-            "token": new_form_token(),
+            # Signed for this reader's CSRF secret (their cookie) and the post, as their page would draw it.
+            "token": new_form_token(reader=self.cookies["csrftoken"], post_id=self.post_id),
             "homepage": "",
         }
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self._cookie_header()}
@@ -115,7 +117,7 @@ def main():
 
             post = post_page.make_post(post_page.make_author(), "fil-ecriture", timezone.now() - timedelta(days=1))
             with harness.Server(workers=options.workers) as server:
-                posters = [Poster(server.port, post.get_absolute_url(), n) for n in range(options.posters)]
+                posters = [Poster(server.port, post.get_absolute_url(), post.pk, n) for n in range(options.posters)]
                 for poster in posters:
                     poster.open_page()
                 threads = [

@@ -28,7 +28,8 @@ has not come.
 Two parts of the page belong to each reader and are filled in on every
 response, cached or not: the CSRF token (Django's token is tied to the
 reader's own cookie) and the comment form's one-time token (it dates the
-form and tells a resubmission from a new comment). The cached HTML holds a
+form and tells a resubmission from a new comment; it is signed for the
+reader's CSRF secret and the post, so it is good for nobody else). The cached HTML holds a
 placeholder for each, and is kept cut at them, so filling them is one join.
 
 What is kept: a small entry under the address (stamps, due time, headers,
@@ -79,7 +80,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from comments import session as comment_session
-from comments.forms import new_form_token
+from comments.forms import new_form_token, token_reader
 from comments.models import Comment
 
 from . import csrf_tokens
@@ -271,7 +272,9 @@ def respond(request, page):
     if conditional is not response:
         return conditional  # 304, with the same validators.
     if _FORM_TOKEN_ATTRIBUTE in holes:
-        fills[_FORM_TOKEN_ATTRIBUTE] = f'value="{new_form_token()}"'.encode()
+        # Drawn for this reader's CSRF secret (filled in above) and this post: worthless to anyone else.
+        token = new_form_token(reader=token_reader(request), post_id=entry.post_pk)
+        fills[_FORM_TOKEN_ATTRIBUTE] = f'value="{token}"'.encode()
     parts = list(page.parts)
     parts[1::2] = [fills[hole] for hole in parts[1::2]]
     response.content = b"".join(parts)

@@ -2,16 +2,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments import services
 from comments import session as comment_session
 from comments.client import client_ip, user_agent
-from comments.forms import CommentForm
+from comments.forms import CommentForm, new_form_token, token_reader
 from comments.policy import Outcome
 from comments.thread import comment_permalink, thread_for
 
@@ -55,6 +57,36 @@ class RobotsView(TemplateView):
     content_type = "text/plain"
 
 
+def csrf_failure(request, reason=""):
+    """The CSRF check refused a POST: a comment comes back on its post's page with its text, else Django's page.
+
+    Readers meet it when their CSRF secret changed while they wrote (a login
+    in another tab renews it). The text is given back only to a request the
+    browser says came from our own pages (Sec-Fetch-Site: same-origin):
+    another site's forged POST gets Django's page, never a form filled in
+    with its words under a valid token.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if (
+        match is not None
+        and match.view_name == "blog:post_detail"
+        and request.method == "POST"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+    ):
+        view = PostDetailView()
+        view.setup(request, *match.args, **match.kwargs)
+        try:
+            view.object = view.get_object()
+        except Http404:
+            pass
+        else:
+            return view.sent_again()
+    return django_csrf_failure(request, reason)
+
+
 def is_number(value):
     """A query parameter that is a plain number: ASCII digits ("¹" is a digit to str.isdigit(), not to int()),
     and few enough of them for int() to read (it refuses beyond 4,300)."""
@@ -75,15 +107,18 @@ class PostDetailView(DetailView):
         reply_to = request.GET.get("reply_to", "")
         initial = {"parent": int(reply_to)} if is_number(reply_to) else {}
         if not page_cache.applies(request, slug=kwargs["slug"]):
-            self.object = self.get_object()
-            return self.render_page(CommentForm(user=request.user, initial=initial))
+            self.object = post = self.get_object()
+            form = CommentForm(user=request.user, initial=initial, reader=token_reader(request), post_id=post.pk)
+            return self.render_page(form)
 
         key = page_cache.key_for(request)
         if (page := page_cache.fetch(key)) is None:
             now = timezone.now()
             self.object = self.get_object()
             versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
-            form = CommentForm(user=request.user, initial={**initial, "token": page_cache.FORM_TOKEN_HOLE})
+            # The page's tokens are holes, filled for each reader by page_cache.respond().
+            initial = {**initial, "token": page_cache.FORM_TOKEN_HOLE}
+            form = CommentForm(user=request.user, initial=initial, reader="", post_id=self.object.pk)
             response = self.render_page(form, now=now, versions=versions, csrf_token=page_cache.CSRF_HOLE).render()
             if response.status_code != 200:
                 return response
@@ -95,11 +130,23 @@ class PostDetailView(DetailView):
         return response
 
     def post(self, request, *args, **kwargs):
-        self.object = post = self.get_object()
-        form = CommentForm(request.POST, user=request.user, replyable=post.comments.public())
+        """Send a comment. Whatever refuses it, the reader gets the page back with their text and the reason."""
+        try:
+            self.object = post = self.get_object()
+        except Http404:
+            # No page to draw (the post is gone, or no longer public): the text is still given back.
+            context = {"body": request.POST.get("body", ""), "name": request.POST.get("name", "")}
+            return render(request, "blog/comment_not_sent.html", context, status=404)
+        # The token was drawn for the secret this POST carries, which CsrfViewMiddleware has just checked.
+        form = CommentForm(
+            request.POST,
+            user=request.user,
+            replyable=post.comments.public(),
+            reader=token_reader(request),
+            post_id=post.pk,
+        )
         if not post.comments_open():
-            # Refused whatever the form holds: the page says that comments are closed.
-            return self.render_page(form, status=403)
+            return self.closed(form)
         if not form.is_valid():
             if form.has_error("speak_as", "not_a_member"):
                 return self.render_page(form, status=403)
@@ -125,7 +172,7 @@ class PostDetailView(DetailView):
                 language=get_language() or "",
             )
         except services.CommentsClosed:
-            return self.render_page(form, status=403)
+            return self.closed(form)
         except services.NotAMember:
             form.add_error("speak_as", ValidationError(_("You are not a verified member of this organisation.")))
             return self.render_page(form, status=403)
@@ -139,6 +186,37 @@ class PostDetailView(DetailView):
         return redirect(
             comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
         )
+
+    def sent_again(self):
+        """The page for a comment the CSRF check refused: its text, a fresh token and the reason."""
+        post = self.object
+        data = self.request.POST.copy()
+        data["token"] = new_form_token(reader=token_reader(self.request), post_id=post.pk)
+        form = CommentForm(
+            data,
+            user=self.request.user,
+            replyable=post.comments.public(),
+            reader=token_reader(self.request),
+            post_id=post.pk,
+        )
+        message = _(
+            "Your session changed before your comment was sent (you logged in or out, perhaps in another tab): "
+            "it was not published. Your text is kept below: send it again."
+        )
+        form.add_error(None, ValidationError(message, code="csrf"))
+        if not post.comments_open():
+            return self.closed(form)
+        return self.render_page(form, status=403)
+
+    def closed(self, form):
+        """Refused whatever the form holds: the page says that comments are closed and gives the text back."""
+        form.add_error(
+            None,
+            ValidationError(
+                _("Comments on this post closed before your comment was sent: it was not published."), code="closed"
+            ),
+        )
+        return self.render_page(form, status=403)
 
     def requested_page(self):
         """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""

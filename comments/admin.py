@@ -276,7 +276,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("post"))
     def post_link(self, comment):
-        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.post.title)
+        # A comment's permalink finds it only where a reader may see it (a 404 otherwise): others link to the post.
+        url = comment.get_absolute_url() if comment.is_public() else comment.post.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, comment.post.title)
 
     @admin.display(description=_("from"))
     def commenter_details(self, comment):

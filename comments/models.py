@@ -59,6 +59,17 @@ class CommentQuerySet(models.QuerySet):
         """Public comments, plus the viewer's own that are not public yet."""
         return self.filter(public_q(now) | _waiting_own_q(own_ids, user))
 
+    def readable_by(self, user, *, now=None, own_ids=()):
+        """The comments whose page this viewer may open: visible_to them, on a post they may read.
+
+        Every address of one comment (permalink, report, withdrawal, the
+        data export's links) asks this, so a comment outside it answers
+        like one that does not exist.
+        """
+        from blog.models import Post
+
+        return self.visible_to(now=now, own_ids=own_ids, user=user).filter(post__in=Post.objects.visible_to(user, now))
+
     def seen_only_by(self, *, now=None, own_ids=(), user=None):
         """The viewer's own comments that nobody else sees yet (pending or held): what makes a page theirs.
 

@@ -80,14 +80,17 @@ def comment_create(
 ) -> Comment:
     """Run the policy on a new comment and save it with its decision, or refuse it.
 
-    A second submission of the same form (same `form_token`) returns the
-    comment the first one created instead of creating another. The
+    A second submission of the same form (same `form_token`, on the same
+    post) returns the comment the first one created instead of creating
+    another. The view hands that comment to the sender, so the token must be
+    one only its reader could send (comments.forms.new_form_token binds it to
+    the reader and the post). The
     moderators are told of a comment that enters the queue, and a comment
     published at once is announced, by the worker (comments.tasks).
     `language` is the page's: the commenter's e-mails are written in it.
     """
     now = now or timezone.now()
-    if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
+    if form_token and (existing := Comment.objects.filter(post=post, form_token=form_token).first()):
         return existing
     if not allow_closed and not post.comments_open(now):
         raise CommentsClosed
@@ -159,7 +162,7 @@ def comment_create(
                 tasks.publication_announce.enqueue(comment.pk)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request won.
-        if form_token and (existing := Comment.objects.filter(form_token=form_token).first()):
+        if form_token and (existing := Comment.objects.filter(post=post, form_token=form_token).first()):
             return existing
         raise
     transaction.on_commit(partial(mentions.comment_mentions_sync, comment.pk), robust=True)

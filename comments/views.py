@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
 from accounts.tokens import LinkRefused
-from blog.models import Post
 
 from . import delivery, notifications, services
 from . import session as comment_session
@@ -16,26 +15,31 @@ from .models import Comment
 from .thread import comment_permalink
 
 
+def seen_by(request, comments=None):
+    """The comments this reader may see: on a post they may read, public or their own still waiting.
+
+    Every address of a comment (its permalink, report and withdrawal pages)
+    looks it up here: one they may not see (someone else's waiting comment,
+    a rejected, spam or withdrawn one, one on a draft) answers exactly as a
+    comment that never existed, a 404, so its address tells nothing. Moderators
+    reach those from the admin, on the comment's own admin page.
+    """
+    comments = Comment.objects.all() if comments is None else comments
+    return comments.readable_by(request.user, own_ids=comment_session.own_ids(request)).select_related("post")
+
+
 @require_http_methods(["GET", "HEAD"])
 def permalink(request, pk):
-    """Send a comment's permanent address to the page of the thread that shows it, for this reader.
-
-    A comment this reader cannot see (a moderator following a link from the
-    queue, say) leads to the first page of its post, as the post's address
-    would: the page itself decides what is shown.
-    """
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    post = comment.post
-    if not Post.objects.visible_to(request.user).filter(pk=post.pk).exists():
-        raise Http404
+    """Send a comment's permanent address to the page of the thread that shows it, for this reader."""
+    comment = get_object_or_404(seen_by(request), pk=pk)
     own_ids = comment_session.own_ids(request)
-    return redirect(comment_permalink(post, pk, own_ids=own_ids, user=request.user))
+    return redirect(comment_permalink(comment.post, pk, own_ids=own_ids, user=request.user))
 
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     """Confirm on GET, report on POST: one report per reader and comment."""
-    comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
+    comment = get_object_or_404(seen_by(request, Comment.objects.public()), pk=pk)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": ReportForm()})
     if throttle.hit("report_ip", throttle.ip_of(request)):
@@ -58,9 +62,14 @@ def report(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def remove(request, pk):
-    """Let a commenter withdraw their own comment; the moderators keep its record."""
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    if not comment_session.owns(request, comment) or not services.allows(comment, Comment.Status.REMOVED):
+    """Let a commenter withdraw their own comment; the moderators keep its record.
+
+    Anyone else's comment is not found here (404), as if it did not exist.
+    """
+    comment = get_object_or_404(seen_by(request), pk=pk)
+    if not comment_session.owns(request, comment):
+        raise Http404
+    if not services.allows(comment, Comment.Status.REMOVED):
         return render(request, "403.html", status=403)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_remove.html", {"comment": comment})

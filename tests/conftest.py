@@ -28,3 +28,24 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _form_tokens_drawn_for_the_sender(monkeypatch):
+    """A comment form's data from form_data() gets, as it is posted, the token its page drew for this client.
+
+    Form tokens are bound to the reader and the post (comments.forms); see
+    tests.comments.factories.DrawnToken. Tokens given explicitly are sent as they are.
+    """
+    from django.test import Client
+
+    from tests.comments.factories import DrawnToken, post_at, reader_of
+
+    send = Client.post
+
+    def post(self, path, data=None, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("token"), DrawnToken):
+            data = {**data, "token": data["token"].for_reader(reader_of(self), post_at(path))}
+        return send(self, path, data, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "post", post)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext, override
 from accounts import self_service
 from accounts.models import Membership, MembershipEvent, Organization, User
 from accounts.services import membership_request, membership_verify
-from comments.models import Comment, ModerationEvent, Status
+from comments.models import Comment, Delivery, Flag, ModerationEvent, Status, Subscription, Suppression
 from tests.accounts.factories import make_user
 from tests.blog.factories import image_upload, make_post
 from tests.comments.factories import make_comment
@@ -248,3 +248,96 @@ def test_the_membership_audit_trail_survives_without_the_account(client, reader,
     delete(client, "keep")
 
     assert MembershipEvent.objects.filter(membership__user=other).count() == 2
+
+
+# Everything stored about the person, not only what their account holds.
+
+
+def export(client):
+    response = client.get("/accounts/profile/data/")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_export_holds_the_comments_sent_from_the_address_before_signing_up(client, reader):
+    post = make_post()
+    before = make_comment(
+        post=post, email="Camille@Example.org", body="Before my account.", ip_address="192.0.2.7", user_agent="Old/1.0"
+    )
+    logged_in = make_comment(
+        post=post, user=reader, email=reader.email, body="With my account.", ip_address="2001:db8::1"
+    )
+    make_comment(post=post, email="someone@example.org", body="Someone else.", ip_address="192.0.2.99")
+
+    data = export(client)
+
+    by_body = {comment["body"]: comment for comment in data["comments"]}
+    assert set(by_body) == {"Before my account.", "With my account."}
+    assert by_body["Before my account."]["logged_in"] is False
+    assert by_body["With my account."]["logged_in"] is True
+    assert (by_body["Before my account."]["ip_address"], by_body["Before my account."]["user_agent"]) == (
+        "192.0.2.7",
+        "Old/1.0",
+    )
+    assert by_body["With my account."]["ip_address"] == "2001:db8::1"
+    assert by_body["Before my account."]["url"] == f"http://testserver/comments/{before.pk}/"
+    assert by_body["With my account."]["id"] == logged_in.pk
+    assert "192.0.2.99" not in json.dumps(data)
+
+
+def test_an_address_not_confirmed_yet_gets_no_comment_it_did_not_write_logged_in(reader):
+    make_comment(email=reader.email, body="Before my account.")
+    reader.awaiting_confirmation = True
+
+    data = self_service.user_export(user=reader, base_url="http://testserver")
+
+    assert data["comments"] == []
+
+
+def test_a_comment_the_reader_may_not_see_has_no_address_in_the_export(client, reader):
+    rejected = make_comment(user=reader, email=reader.email, status=Status.REJECTED, body="Rejected.")
+
+    [comment] = export(client)["comments"]
+
+    assert (comment["id"], comment["status"], comment["url"]) == (rejected.pk, "rejected", None)
+
+
+def test_the_export_holds_the_readers_reports_subscriptions_and_mail(client, reader):
+    reported = make_comment(body="Rude words.")
+    Flag.objects.create(comment=reported, reporter=f"user:{reader.pk}", user=reader, reason="Insulting")
+    Flag.objects.create(comment=reported, reporter="session:other", reason="Someone else's reason")
+    mine = make_comment(email="camille@example.org", body="Tell me of replies.")
+    Subscription.objects.create(comment=mine, email="CAMILLE@example.org", scope="replies", language="fr")
+    Subscription.objects.create(comment=make_comment(), email="other@example.org", scope="thread")
+    Delivery.objects.create(
+        kind=Delivery.Kind.REPLY, recipient="camille@example.org", key=f"comment:{mine.pk}", state="sent"
+    )
+    Delivery.objects.create(kind=Delivery.Kind.REPLY, recipient="other@example.org", key="comment:1", state="sent")
+    Suppression.objects.create(email="camille@example.org", reason=Suppression.Reason.UNSUBSCRIBED)
+
+    data = export(client)
+
+    [report] = data["reports"]
+    assert (report["comment"], report["reason"]) == (reported.pk, "Insulting")
+    [subscription] = data["subscriptions"]
+    assert (subscription["comment"], subscription["scope"], subscription["confirmed_at"]) == (mine.pk, "replies", None)
+    [delivery] = data["notifications"]
+    assert (delivery["kind"], delivery["about"], delivery["state"]) == ("reply", f"comment:{mine.pk}", "sent")
+    assert "message" not in delivery  # What was sent, not a copy of its links.
+    assert data["suppressed"]["reason"] == "unsubscribed"
+    assert "Someone else's reason" not in json.dumps(data)
+    assert "other@example.org" not in json.dumps(data)
+
+
+def test_the_export_holds_each_membership_history(client, reader, verdane):
+    staff = make_user(is_staff=True)
+    membership = membership_request(user=reader, organization=verdane, role="Support")
+    membership_verify(membership=membership, by=staff, note="Checked with the brand.")
+
+    [exported] = export(client)["memberships"]
+
+    history = exported["history"]
+    assert [(event["from"], event["to"]) for event in history] == [("", "requested"), ("requested", "verified")]
+    assert [event["by"] for event in history] == ["you", "staff"]
+    assert all(event["at"] for event in history)
+    assert history[-1]["note"] == "Checked with the brand."

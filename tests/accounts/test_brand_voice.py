@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, Organization
-from comments.forms import new_form_token
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import make_comment
+from tests.comments.factories import make_comment, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,12 @@ def rep(brand):
 
 
 def send(client, post, **fields):
-    data = {"body": "We are sorry, a new pot is on its way.", "token": new_form_token(), "homepage": "", **fields}
+    data = {
+        "body": "We are sorry, a new pot is on its way.",
+        "token": token_for(client, post),
+        "homepage": "",
+        **fields,
+    }
     return client.post(post.get_absolute_url(), data)
 
 

@@ -1,9 +1,16 @@
 import itertools
 import re
+import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+import time_machine
+from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from blog.csrf_tokens import random_string
+from blog.models import Post
 from comments.forms import new_form_token
 from comments.models import Comment, Status
 from tests.blog.factories import make_post
@@ -28,15 +35,61 @@ def make_comment(**fields):
     return Comment.objects.create(**fields)
 
 
+class DrawnToken:
+    """The form token the page drew for whoever sends the form: signed when it is sent.
+
+    A token is bound to the reader (their CSRF secret) and to the post, which
+    form_data() does not know: the test client fills it in when it posts the
+    form (tests/conftest.py), for its own CSRF cookie and the post of the
+    address. Dated when form_data() was called, like a page drawn then; the
+    same data sent twice by one reader to one post carries the same token,
+    as the same form would.
+    """
+
+    def __init__(self):
+        self.drawn_at = time.time()
+        self.tokens = {}
+
+    def for_reader(self, reader, post_id):
+        if (reader, post_id) not in self.tokens:
+            with time_machine.travel(self.drawn_at, tick=False):
+                self.tokens[reader, post_id] = new_form_token(reader=reader, post_id=post_id)
+        return self.tokens[reader, post_id]
+
+
+def reader_of(client):
+    """The test client's CSRF secret, as a browser that opened a page holds it (set now if it has none)."""
+    if (cookie := client.cookies.get(settings.CSRF_COOKIE_NAME)) is None or not cookie.value:
+        client.cookies[settings.CSRF_COOKIE_NAME] = random_string()
+        cookie = client.cookies[settings.CSRF_COOKIE_NAME]
+    return cookie.value
+
+
+def post_at(path):
+    """The id of the post whose page this address is, or None."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if match.view_name != "blog:post_detail":
+        return None
+    return Post.objects.filter(slug=match.kwargs["slug"]).values_list("pk", flat=True).first()
+
+
+def token_for(client, post):
+    """A form token as the post's page would draw it for this client."""
+    return new_form_token(reader=reader_of(client), post_id=post.pk)
+
+
 def form_data(**fields):
-    """What a reader's browser sends from the comment form, with a freshly signed token."""
+    """What a reader's browser sends from the comment form; its token is drawn for the sender (DrawnToken)."""
     data = {
         "name": "Camille",
         "email": "camille@example.org",
         "website": "",
         "body": "A thoughtful comment.",
         "parent": "",
-        "token": new_form_token(),
+        "token": DrawnToken(),
         "homepage": "",
     }
     data.update(fields)

@@ -9,7 +9,7 @@ from django.core import signing
 from comments.forms import new_form_token, read_form_token
 from comments.models import Comment
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, token_in
+from tests.comments.factories import form_data, reader_of, token_for, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,12 @@ def post():
 @pytest.mark.parametrize(
     ("fields", "message", "kept"),
     [
-        pytest.param({"body": "x" * 5001}, "at most 5000 characters (it has 5001)", "x" * 5001, id="body too long"),
+        pytest.param(
+            {"body": "x" * 5001},
+            "Your comment is 5001 characters long; the limit is 5000.",
+            "x" * 5001,
+            id="body too long",
+        ),
         pytest.param({"body": ""}, "This field is required.", "Camille", id="empty body"),
         pytest.param({"body": " \n\t "}, "This field is required.", "Camille", id="blank body"),
         pytest.param({"name": ""}, "This field is required.", "A thoughtful comment.", id="no name"),
@@ -71,16 +76,17 @@ def test_the_body_limit_is_read_from_the_settings(client, post, settings):
     response = client.post(post.get_absolute_url(), form_data(body="y" * 21))
 
     assert response.status_code == 400
-    assert "at most 20 characters" in response.text
-    assert 'maxlength="20"' in response.text
+    assert "Your comment is 21 characters long; the limit is 20." in response.text
+    assert "at most 20 characters" in response.text  # The help text.
+    assert 'data-max-length="20"' in response.text
 
 
 def raw_post(client, post, body, content_type):
     return client.generic("POST", post.get_absolute_url(), body, content_type=content_type)
 
 
-def urlencoded(body_bytes):
-    token = new_form_token().encode()
+def urlencoded(client, post, body_bytes):
+    token = token_for(client, post).encode()
     return b"name=Camille&email=camille%40example.org&token=" + token + b"&body=" + body_bytes
 
 
@@ -93,7 +99,7 @@ def urlencoded(body_bytes):
     ],
 )
 def test_invalid_utf8_in_a_urlencoded_form_is_refused_clearly(client, post, body):
-    response = raw_post(client, post, urlencoded(body), "application/x-www-form-urlencoded")
+    response = raw_post(client, post, urlencoded(client, post, body), "application/x-www-form-urlencoded")
 
     assert response.status_code == 400
     assert "could not be read" in response.text
@@ -103,7 +109,7 @@ def test_invalid_utf8_in_a_urlencoded_form_is_refused_clearly(client, post, body
 
 def test_raw_non_utf8_bytes_in_a_urlencoded_form_never_fail(client, post):
     # Django reads a body that is not UTF-8 as Latin-1; the C1 byte then shows as a control character.
-    response = raw_post(client, post, urlencoded(b"caf\xe9 \x81"), "application/x-www-form-urlencoded")
+    response = raw_post(client, post, urlencoded(client, post, b"caf\xe9 \x81"), "application/x-www-form-urlencoded")
 
     assert response.status_code == 400
     assert "invisible control character (U+0081)" in response.text
@@ -116,7 +122,7 @@ def test_invalid_utf8_in_a_multipart_form_is_refused_clearly(client, post):
     for name, value in [
         ("name", b"Camille"),
         ("email", b"camille@example.org"),
-        ("token", new_form_token().encode()),
+        ("token", token_for(client, post).encode()),
         ("body", b"caf\xe9 \xff\xfe"),
     ]:
         parts.append(
@@ -171,7 +177,9 @@ def test_two_comments_from_two_forms_are_two_comments(client, post):
 @pytest.mark.parametrize(
     ("token", "message"),
     [
-        pytest.param(new_form_token()[:-3] + "abc", "This form was damaged", id="tampered signature"),
+        pytest.param(
+            new_form_token(reader="", post_id=0)[:-3] + "abc", "This form was damaged", id="tampered signature"
+        ),
         pytest.param("not-a-token", "This form was damaged", id="garbage"),
         pytest.param(
             signing.dumps({"id": "x", "at": 0}, salt="another.salt"), "This form was damaged", id="other salt"
@@ -187,7 +195,8 @@ def test_a_damaged_token_is_refused_with_a_new_one_and_the_text_kept(client, pos
     assert "Kept despite the token." in response.text
     assert not Comment.objects.exists()
     if token:
-        read_form_token(token_in(response.text), max_age=3600)  # A fresh, valid token to send again.
+        # A fresh token, valid for this reader and post, to send again.
+        read_form_token(token_in(response.text), reader=reader_of(client), post_id=post.pk, max_age=3600)
 
 
 def test_an_expired_form_is_refused_then_accepted_with_its_new_token(client, post, settings):

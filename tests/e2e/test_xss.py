@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from blog.sanitize import render_reader_text
-from comments.forms import CommentForm
+from comments.forms import CommentForm, new_form_token
 from comments.models import Comment, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
@@ -48,7 +48,7 @@ def batches(items, size=PER_PAGE):
 
 
 def accepted_website(payload):
-    form = CommentForm(form_data(website=payload))
+    form = CommentForm(form_data(website=payload, token=new_form_token(reader="", post_id=0)), reader="", post_id=0)
     return form.cleaned_data["website"] if form.is_valid() else ""
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.forms import ProfileForm
 from blog.models import Post
 from blog.sanitize import clean_post_html, render_reader_text
-from comments.forms import CommentForm
+from comments.forms import CommentForm, new_form_token
 from comments.models import Comment, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
@@ -73,8 +73,9 @@ def test_every_payload_as_a_website_is_refused_or_linked_inert(client):
     """The comment form's website field decides; what it accepts is shown as the commenter's link."""
     post = make_post()
     accepted = []
+    token = new_form_token(reader="", post_id=post.pk)
     for payload in PAYLOADS:
-        form = CommentForm(form_data(website=payload))
+        form = CommentForm(form_data(website=payload, token=token), reader="", post_id=post.pk)
         if form.is_valid():
             accepted.append(form.cleaned_data["website"])
         else:
