@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.plain_text import validate_decodable
+from blog.plain_text import validate_decodable, validate_name
 
 
 class UserManager(BaseUserManager):
@@ -40,7 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"),
         max_length=80,
-        validators=[validate_decodable],
+        validators=[validate_name],
         help_text=_("The name shown beside this person's posts and comments."),
     )
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
@@ -112,7 +112,10 @@ class Organization(models.Model):
     keywords = models.TextField(
         _("keywords"),
         blank=True,
-        help_text=_("One per line: the brand's names and products. Comments mentioning them alert its members."),
+        help_text=_(
+            "One per line: the brand's names and products. Comments mentioning them alert its members; "
+            "nobody but its verified members may use them in a name."
+        ),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -164,7 +167,7 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(
-        _("role"), max_length=100, blank=True, validators=[validate_decodable], help_text=_("e.g. Community manager")
+        _("role"), max_length=100, blank=True, validators=[validate_name], help_text=_("e.g. Community manager")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
     method = models.CharField(_("verified by"), max_length=10, choices=Method, blank=True)

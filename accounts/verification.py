@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blog.plain_text import validate_decodable
+from blog.plain_text import validate_name
 
 from . import services
 from .emails import absolute_url, mail_send
@@ -27,7 +27,7 @@ class MembershipRequestForm(forms.Form):
     role = forms.CharField(
         label=_("Your role"),
         max_length=100,
-        validators=[validate_decodable],
+        validators=[validate_name],
         help_text=_("What you do there, e.g. Community manager."),
     )
     email = forms.EmailField(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
-from blog.plain_text import validate_plain_text
+from blog.plain_text import validate_name, validate_plain_text
 
 from .badges import Voices
 from .models import Comment
@@ -49,7 +49,7 @@ class CommentForm(forms.Form):
     """The reader's comment form. Logged-in users only write the body."""
 
     # Lengths match the columns of Comment: a longer value would fail on PostgreSQL.
-    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_plain_text])
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_name])
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
