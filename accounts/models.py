@@ -28,6 +28,10 @@ class UserManager(BaseUserManager):
         """Log in whatever case the address is typed in."""
         return self.get(email__iexact=email)
 
+    def at_address(self, email):
+        """The account at this address, matched as get_by_natural_key matches logins (in any case)."""
+        return self.filter(email__iexact=email)
+
     def awaiting_confirmation(self, email):
         """The account at this address, in any case, that waits for its owner's confirmation; else None."""
         return self.filter(email__iexact=email, awaiting_confirmation=True).first()
