@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, User
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
@@ -138,3 +138,23 @@ def test_the_queue_shows_the_reason_and_counts_only_approvals_from_the_account(c
     assert rows[regular.pk].approved_from_address == 2
     assert REASON in response.text
     assert "1 approved" in response.text and "4 approved" not in response.text and "5 approved" not in response.text
+
+
+@pytest.mark.parametrize(
+    "typed", ["CAMILLE@EXAMPLE.ORG", "camılle@example.org", "camiſle@example.org", "Camille@Example.org"]
+)
+def test_an_address_is_an_accounts_exactly_when_it_would_log_in_to_it(post, reader, typed):
+    """The database decides both (on PostgreSQL a dotless ı or a long ſ matches in any case; on SQLite not)."""
+    logs_in = _logs_in(typed)
+
+    comment = send(post, email=typed)
+
+    assert (comment.status == Status.HELD) == logs_in
+
+
+def _logs_in(typed):
+    try:
+        User.objects.get_by_natural_key(typed)
+    except User.DoesNotExist:
+        return False
+    return True
