@@ -63,7 +63,7 @@ BADGE_WORDS = (
     "official", "officiel", "officielle", "verified", "vérifié", "vérifiée", "certified", "certifié", "certifiée",
     "author", "auteur", "autrice", "admin", "administrator", "administrateur", "administratrice", "moderator",
     "modérateur", "modératrice", "moderation", "staff", "support", "team", "équipe", "service", "manager",
-    "representative", "représentant", "représentante", "officialaccount", "real", "vrai", "vraie",
+    "representative", "représentant", "représentante", "real", "vrai", "vraie",
 )  # fmt: skip
 CHECK_MARKS = frozenset("✓✔☑✅🗸🗹√")
 DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f")
@@ -113,17 +113,18 @@ def _is_word(char):
 @lru_cache(maxsize=4096)
 def _readings(name):
     """The name's words, read with digits and symbols as letters, then as separators (see AMBIGUOUS)."""
-    text = unicodedata.normalize("NFKC", name)
+    as_separators = "".join(" " if char in AMBIGUOUS else char for char in unicodedata.normalize("NFKC", name))
+    return _words(name), _words(as_separators)
+
+
+def _words(text):
+    # TR39 first (it reads "ſ" as "f", where NFKC would make it "s"), then NFKC for what TR39 leaves.
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFD", text).translate(PROTOTYPES))
     # "ClaireDubois" holds two words: a capital after a small letter starts one.
     text = "".join(
         f" {char}" if index and char.isupper() and text[index - 1].islower() else char
         for index, char in enumerate(text)
     )
-    as_separators = "".join(" " if char in AMBIGUOUS else char for char in text)
-    return _words(text), _words(as_separators)
-
-
-def _words(text):
     text = unicodedata.normalize("NFD", text).translate(PROTOTYPES).casefold()
     text = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
     text = "".join(_small_capital(char) for char in text.translate(PROTOTYPES)).casefold()
