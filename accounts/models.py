@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.plain_text import validate_decodable
+from blog.plain_text import validate_decodable, validate_name
 
 
 def same_address(stored, typed):
@@ -53,6 +53,11 @@ class UserManager(BaseUserManager):
                 return user
         raise self.model.DoesNotExist(f"No account has the address {email!r}.")
 
+    def at_address(self, email):
+        """The accounts at this address in any case, as the database matches it: every address that logs in to
+        one (get_by_natural_key), and look-alikes that only the database's case mapping joins to one."""
+        return self.filter(email__iexact=email)
+
     def awaiting_confirmation(self, email):
         """The account at this address, in any case, that waits for its owner's confirmation; else None."""
         return self.filter(email__iexact=email, awaiting_confirmation=True).first()
@@ -65,7 +70,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"),
         max_length=80,
-        validators=[validate_decodable],
+        validators=[validate_name],
         help_text=_("The name shown beside this person's posts and comments."),
     )
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
@@ -137,7 +142,10 @@ class Organization(models.Model):
     keywords = models.TextField(
         _("keywords"),
         blank=True,
-        help_text=_("One per line: the brand's names and products. Comments mentioning them alert its members."),
+        help_text=_(
+            "One per line: the brand's names and products. Comments mentioning them alert its members; "
+            "nobody but its verified members may use them in a name."
+        ),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -189,7 +197,7 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(
-        _("role"), max_length=100, blank=True, validators=[validate_decodable], help_text=_("e.g. Community manager")
+        _("role"), max_length=100, blank=True, validators=[validate_name], help_text=_("e.g. Community manager")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
     method = models.CharField(_("verified by"), max_length=10, choices=Method, blank=True)

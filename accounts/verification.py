@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blog.plain_text import validate_decodable
+from blog.plain_text import validate_name
 from blog.text_limits import WholeTextMixin
 
 from . import services
@@ -36,7 +36,7 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
     role = forms.CharField(
         label=_("Your role"),
         max_length=100,
-        validators=[validate_decodable],
+        validators=[validate_name],
         help_text=_("What you do there, e.g. Community manager."),
     )
     email = forms.EmailField(

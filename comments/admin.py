@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
@@ -115,11 +117,11 @@ def _when(moment):
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def _count_by_address(status):
-    """How many comments from the row's address (any case) have this status."""
+def _count_by_address(status, **only):
+    """How many comments from the row's address (any case) have this status (and match `only`)."""
     return Subquery(
         Comment.objects.annotate(address=Lower("email"))
-        .filter(address=Lower(OuterRef("email")), status=status)
+        .filter(address=Lower(OuterRef("email")), status=status, **only)
         .order_by()
         .annotate(total=Func(F("pk"), function="COUNT"))
         .values("total"),
@@ -174,8 +176,14 @@ class CommentAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .annotate(address_account=Subquery(User.objects.at_address(OuterRef("email")).values("pk")[:1]))
             .annotate(
-                approved_from_address=_count_by_address(Status.APPROVED),
+                # An account's address lends trust only through comments written from the account
+                # (anyone can type an address): see comments.services.poster_history.
+                approved_from_address=Case(
+                    When(address_account=None, then=_count_by_address(Status.APPROVED)),
+                    default=_count_by_address(Status.APPROVED, user_id=OuterRef("address_account")),
+                ),
                 rejected_from_address=_count_by_address(Status.REJECTED),
                 spam_from_address=_count_by_address(Status.SPAM),
             )

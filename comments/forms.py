@@ -9,7 +9,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
-from blog.plain_text import validate_plain_text
+from blog.plain_text import validate_name, validate_plain_text
 from blog.text_limits import WholeTextMixin
 
 from .badges import Voices
@@ -97,7 +97,7 @@ class CommentForm(WholeTextMixin, forms.Form):
     """
 
     # Lengths match the columns of Comment: a longer value would fail on PostgreSQL.
-    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_plain_text])
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_name])
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,

@@ -101,6 +101,10 @@ class CommentQuerySet(models.QuerySet):
     def by_address(self, email):
         return self.filter(email__iexact=email)
 
+    def from_account(self, account_id):
+        """Those written from this account; all of them when `account_id` is None (an address with no account)."""
+        return self if account_id is None else self.filter(user_id=account_id)
+
     def unannounced(self, now=None):
         """Public comments whose publication was not announced yet: what the worker sends next."""
         return self.public(now).filter(announced_at__isnull=True)

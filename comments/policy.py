@@ -11,9 +11,12 @@ settings by `Rules.from_settings()`). The rules, in the order they apply:
    e-mail address in COMMENTS_RATE_WINDOW (COMMENTS_RATE_LIMIT), or the
    same text already sent recently by the same poster on the same post;
 4. held for a person, with every reason that applies: more than
-   COMMENTS_MAX_LINKS links, a word of COMMENTS_BLOCKLIST, or (when
+   COMMENTS_MAX_LINKS links, a word of COMMENTS_BLOCKLIST, the address of a
+   registered account sent without logging in to it (anyone can type an
+   address: only a moderator can tell the owner from an impostor), or (when
    COMMENTS_REQUIRE_PREVIOUS_APPROVAL is on) a first comment from an address
-   that has none approved;
+   that has none approved (an account's address counts only the comments
+   written from the account);
 5. otherwise pending, public at now + COMMENTS_PUBLICATION_DELAY.
 """
 
@@ -78,6 +81,7 @@ class Reason:
             "links": lambda: ngettext("%(count)d link", "%(count)d links", self.count) % {"count": self.count},
             "blocked_word": lambda: _("blocked word: %(word)s") % {"word": self.word},
             "first_comment": lambda: _("first comment from this address"),
+            "account_address": lambda: _("the address of a registered account, sent without logging in"),
             "delay": lambda: _("publication delay"),
             "edited": lambda: _("text edited by the moderation"),
             "imported": lambda: _("imported from %(source)s") % {"source": self.word},
@@ -110,6 +114,8 @@ class History:
     recent_from_email: int = 0
     recent_bodies: tuple[str, ...] = ()
     approved_from_email: int = 0
+    # The address belongs to an account, and the poster is not logged in to it.
+    address_of_account: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,8 @@ def decide(draft: Draft, history: History, *, now: datetime, rules: Rules) -> De
     word = _blocked_word(" ".join((draft.name, draft.body, draft.website)), rules.blocklist)
     if word:
         held.append(Reason("blocked_word", word=word))
+    if history.address_of_account:
+        held.append(Reason("account_address"))
     if rules.require_previous_approval and not history.approved_from_email:
         held.append(Reason("first_comment"))
     if held:

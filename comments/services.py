@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import mentions
+from accounts.models import User
 
 from . import policy, tasks
 from .delivery import normalize
@@ -37,8 +38,15 @@ class CommentsClosed(Exception):
     """The post does not accept comments (closed, or not public)."""
 
 
-def poster_history(*, post, email, ip_address, now, rules=None):
-    """Count what the policy needs to know about a poster, in at most four queries."""
+def poster_history(*, post, email, ip_address, now, rules=None, user=None):
+    """Count what the policy needs to know about a poster, in at most five queries.
+
+    `user` is the account the poster is logged in to, if any. An address
+    that belongs to an account lends no trust to a poster who is not logged
+    in to it: earlier comments under that address count as approved only
+    when they were written from the account.
+    """
+    account_id = user.pk if user is not None else _account_at(email)
     recent = Comment.objects.filter(created_at__gte=now - settings.COMMENTS_RATE_WINDOW)
     same_poster = Q(email__iexact=email) if email else Q(pk__in=[])
     if ip_address:
@@ -54,9 +62,19 @@ def poster_history(*, post, email, ip_address, now, rules=None):
         ),
         approved_from_email=(
             # Public counts, not only "approved": most comments go public by the delay.
-            Comment.objects.by_address(email).public(now).count() if rules.require_previous_approval and email else 0
+            Comment.objects.by_address(email).from_account(account_id).public(now).count()
+            if rules.require_previous_approval and email
+            else 0
         ),
+        address_of_account=user is None and account_id is not None,
     )
+
+
+def _account_at(email):
+    """The id of the account whose address this is, matched as logins match it; None for none."""
+    if not email:
+        return None
+    return User.objects.at_address(email).values_list("pk", flat=True).first()
 
 
 def comment_create(
@@ -122,7 +140,7 @@ def comment_create(
         honeypot=honeypot,
         seconds_to_submit=seconds_to_submit,
     )
-    history = poster_history(post=post, email=email, ip_address=ip_address, now=now, rules=rules)
+    history = poster_history(post=post, email=email, ip_address=ip_address, now=now, rules=rules, user=user)
     decision = policy.decide(draft, history, now=now, rules=rules)
     if decision.refused:
         raise CommentRefused(decision)

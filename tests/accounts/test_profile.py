@@ -6,7 +6,7 @@ from PIL import Image
 
 from accounts.models import User
 from tests.accounts.factories import make_user
-from tests.blog.factories import image_bytes, image_upload, png_declaring_size
+from tests.blog.factories import image_bytes, image_upload, make_post, png_declaring_size
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,7 @@ def test_the_header_keeps_the_stored_name_while_the_form_is_refused(client, read
 
 
 def test_the_profile_refuses_a_name_imitating_a_badge_wearer_but_keeps_ones_own(client, reader):
-    make_user(display_name="Claire Martel", is_staff=True)
+    make_post(author=make_user(display_name="Claire Martel", is_staff=True))
 
     refused = post_profile(client, display_name="Claire MarteI")
     kept = post_profile(client, display_name="Camille")

@@ -123,6 +123,20 @@ CASES = [
         id="known address pending when previous approval is required",
     ),
     pytest.param(Draft(BODY), History(approved_from_email=0), RULES, PENDING, id="first comment pending by default"),
+    pytest.param(
+        Draft(BODY),
+        History(address_of_account=True, approved_from_email=3),
+        RULES,
+        Decision(Outcome.HELD, (Reason("account_address"),)),
+        id="an account's address sent without logging in is held",
+    ),
+    pytest.param(
+        Draft(BODY),
+        History(address_of_account=True),
+        STRICT,
+        Decision(Outcome.HELD, (Reason("account_address"), Reason("first_comment"))),
+        id="an account's address with no approval from the account",
+    ),
     pytest.param(Draft(BODY, trusted=True), History(), RULES, APPROVED, id="author or staff approved at once"),
     # Combinations.
     pytest.param(Draft(LINKS, trusted=True), History(), RULES, APPROVED, id="author with links is approved"),
@@ -233,6 +247,7 @@ def test_rules_come_from_settings(settings):
         (Reason("duplicate"), "same text already sent"),
         (Reason("links", count=3), "3 links"),
         (Reason("blocked_word", word="casino"), "blocked word: casino"),
+        (Reason("account_address"), "the address of a registered account, sent without logging in"),
     ],
     ids=lambda value: getattr(value, "code", None) or "label",
 )
