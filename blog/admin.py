@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import ImportForm, PostAdminForm
 from .models import Post, Redirect
 from .wordpress.disqus import import_disqus
-from .wordpress.importer import IMPORT_PERMISSIONS, import_wxr, missing_import_permissions
+from .wordpress.importer import IMPORT_PERMISSIONS, import_wxr, missing_import_permissions, quoted
 from .wordpress.reader import WxrError
 
 
@@ -63,8 +63,8 @@ class PostAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Import from WordPress or Disqus"),
             "opts": self.opts,
-            "needed": [str(label) for label in IMPORT_PERMISSIONS.values()],
-            "missing": missing_import_permissions(request.user),
+            "needed": quoted(IMPORT_PERMISSIONS.values()),
+            "missing": quoted(missing_import_permissions(request.user)),
         }
         if context["missing"]:
             return TemplateResponse(request, "admin/blog/post/import.html", context, status=403)

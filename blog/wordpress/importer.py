@@ -113,12 +113,17 @@ def missing_import_permissions(user):
     return [str(label) for permission, label in IMPORT_PERMISSIONS.items() if not user.has_perm(permission)]
 
 
+def quoted(names):
+    """“Can add post”, “Can moderate comments”, in the active language's quotation marks."""
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
 def check_import_permission(actor):
     """Refuse an import for an account that may not run it; None is the operator at the server's shell."""
     if actor is not None and (missing := missing_import_permissions(actor)):
         raise PermissionDenied(
             _("%(account)s may not import: importing needs the permissions %(missing)s.")
-            % {"account": actor.email, "missing": ", ".join(f"“{name}”" for name in missing)}
+            % {"account": actor.email, "missing": quoted(missing)}
         )
 
 
