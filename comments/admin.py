@@ -90,6 +90,7 @@ class ReasonFilter(admin.SimpleListFilter):
     codes = {
         "links": _("too many links"),
         "blocked_word": _("a blocked word"),
+        "imitation": _("a name too close to a protected one"),
         "first_comment": _("first comment from this address"),
         "flags": _("reported by readers"),
         "honeypot": _("hidden field filled in (robot)"),

@@ -85,6 +85,7 @@ class Reason:
             "delay": lambda: _("publication delay"),
             "edited": lambda: _("text edited by the moderation"),
             "imported": lambda: _("imported from %(source)s") % {"source": self.word},
+            "imitation": lambda: _("name too close to “%(word)s”") % {"word": self.word},
             "flags": lambda: (
                 ngettext("reported by %(count)d reader", "reported by %(count)d readers", self.count)
                 % {"count": self.count}
@@ -206,3 +207,21 @@ def decide(draft: Draft, history: History, *, now: datetime, rules: Rules) -> De
         return Decision(Outcome.HELD, tuple(held))
 
     return Decision(Outcome.PENDING, (Reason("delay"),), publish_at=now + rules.publication_delay)
+
+
+def review_import(draft: Draft, *, rules: Rules, imitates: str = "") -> tuple[Reason, ...]:
+    """Why an imported comment must wait for a person; empty when its status at the source stands.
+
+    An import is history: no delay, rate or timing rule applies, and the
+    links of old comments were judged where they were written. But a name
+    that imitates someone who wears a badge here (`imitates`, the name it
+    is too close to) and a word of the blocklist hold it, as they would a
+    new comment. Nothing is refused: the moderator decides, with the reason.
+    """
+    held = []
+    if imitates:
+        held.append(Reason("imitation", word=imitates))
+    word = _blocked_word(" ".join((draft.name, draft.body, draft.website)), rules.blocklist)
+    if word:
+        held.append(Reason("blocked_word", word=word))
+    return tuple(held)

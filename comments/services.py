@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import mentions
+from accounts.impersonation import imitated
 from accounts.models import User
 
 from . import policy, tasks
@@ -205,27 +206,43 @@ def comment_import(
     user_agent="",
     publish_at=None,
     published_at=None,
+    actor=None,
+    imitation=imitated,
     now=None,
 ) -> Comment:
     """Save a comment brought from another blog, with the status and dates it had there.
 
-    An imported comment is history, not a new submission: the moderation
-    policy, its rate limits and timing checks do not apply, and nobody is
-    notified, now or later: it counts as announced (announced_at), so the
-    worker never tells its writer of a publication that happened years ago
-    on another blog. Its ModerationEvent (source: import) records the status it
-    arrived with, so the audit trail says where each decision came from.
-    An approved comment is public from its original date unless
-    `publish_at` says otherwise; `published_at` is stored as given.
+    An imported comment is history, not a new submission: the delay, rate
+    limits and timing checks do not apply, and nobody is notified, now or
+    later: it counts as announced (announced_at), so the worker never tells
+    its writer of a publication that happened years ago on another blog.
+    But it is no back door: a name that imitates a badge wearer's (checked
+    against `user`, the account the operator's author map gave it, if any)
+    or a blocked word holds it for a person, whatever its status at the
+    source (policy.review_import), with the reason. Its ModerationEvent
+    (source: import, by `actor`, the account that ran the import, if known)
+    records the status it arrived with, so the audit trail says where each
+    decision came from. An approved comment is public from its original
+    date unless `publish_at` says otherwise; `published_at` is stored as given.
+    `imitation` is accounts.impersonation.imitated, or an importer's memo of it.
     """
     now = now or timezone.now()
     if parent is not None and parent.post_id != post.pk:
         raise ValueError("A reply must belong to the same post as its parent.")
+    held = policy.review_import(
+        policy.Draft(body=body, name=name, website=website),
+        rules=policy.Rules.from_settings(),
+        imitates=imitation(name, user=user) or "",
+    )
+    if held and status in (Status.APPROVED, Status.PENDING, Status.HELD):
+        status, publish_at, published_at = Status.HELD, None, None
+    else:
+        held = ()
     if status == Status.APPROVED:
         publish_at = publish_at or created_at
     elif status == Status.PENDING and publish_at is None:
         raise ValueError("A pending comment needs its publication time.")
-    reasons = [policy.Reason("imported", word=source_label).as_dict()]
+    reasons = [policy.Reason("imported", word=source_label).as_dict(), *(reason.as_dict() for reason in held)]
     with transaction.atomic():
         comment = Comment.objects.create(
             post=post,
@@ -248,6 +265,7 @@ def comment_import(
         )
         ModerationEvent.objects.create(
             comment=comment,
+            actor=actor,
             source=ModerationEvent.Source.IMPORT,
             to_status=status,
             reasons=reasons,

@@ -274,6 +274,8 @@ IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Imports from the admin (WordPress or Disqus export): larger files go through manage.py import_wxr.
 BLOG_IMPORT_MAX_UPLOAD_BYTES = env_int("BLOG_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Imports refuse, whole and before writing, a file whose replies nest deeper than this (0 = the top level).
+BLOG_IMPORT_MAX_DEPTH = env_int("BLOG_IMPORT_MAX_DEPTH", 1000)
 # Video embeds allowed in post bodies: iframes from other hosts are removed.
 BLOG_EMBED_HOSTS = env_list(
     "BLOG_EMBED_HOSTS",

@@ -16,19 +16,27 @@ export has it) → held for review; otherwise approved, public from its
 original date. A comment is known by its Disqus id (source "disqus"), the
 same id the Disqus plugin stores in WordPress (dsq_post_id): importing the
 same export again, or after a WXR export that already held these comments,
-adds nothing twice. A comment whose author is a registered Disqus user
-with the e-mail of the post's author gets the author's account (and the
-Author badge); a guest typing that address does not.
+adds nothing twice.
 
-The file is streamed twice, like a WXR file: once to check it and match the
-threads, once to import the comments, each in its own savepoint, all in
-one transaction (rolled back for a dry run, or when the file is malformed).
+Accounts: only the operator's author map links a comment to an account
+(and so to a badge), and only a comment a registered Disqus user wrote
+(isAnonymous false), by their username or e-mail; a guest who typed an
+address is never linked, whatever the map says. Names and words are
+checked as for a WXR import (comment_import): an imitation or a blocked
+word holds the comment.
+
+The file is streamed twice, like a WXR file: once to check it (its
+nesting too: see reader.ReplyDepth) and match the threads, once to import
+the comments, each in its own savepoint, all in one transaction (rolled
+back for a dry run, or when the file is malformed or too deep). A reply
+may attach to a comment an earlier import brought: its depth here counts.
 """
 
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from defusedxml.ElementTree import iterparse
+from django.conf import settings
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -39,8 +47,8 @@ from comments.models import Comment, Status
 from comments.services import comment_import
 
 from .content import comment_text
-from .importer import clean_email, clean_ip
-from .reader import WxrError, xml_errors
+from .importer import AuthorMap, NameCheck, check_import_permission, clean_email, clean_ip
+from .reader import ReplyDepth, WxrError, check_xml_depth, too_deep, xml_errors
 from .report import Report
 
 SOURCE = "disqus"
@@ -76,6 +84,7 @@ def _parse(source):
                 if depth == 0 and element.tag != f"{NS}disqus":
                     raise DisqusError("This is not a Disqus export: its root is not <disqus>.")
                 depth += 1
+                check_xml_depth(depth, DisqusError)
                 yield event, element, depth
             else:
                 yield event, element, depth
@@ -109,9 +118,14 @@ def _records(source):
 
 
 class DisqusImporter:
-    def __init__(self, source, *, dry_run=False, progress=None, now=None):
+    def __init__(self, source, *, author_map=None, actor=None, dry_run=False, progress=None, now=None):
         self.source = source
+        self.actor = actor
         self.report = Report(dry_run=dry_run)
+        self.authors = AuthorMap(author_map, report=self.report)
+        self.names = NameCheck()  # No post is written: who is protected does not change.
+        self.limit = settings.BLOG_IMPORT_MAX_DEPTH
+        self.depths = {}  # our pk → depth in its thread (0: top level)
         self.dry_run = dry_run
         self.progress = progress
         self.now = now or timezone.now()
@@ -120,12 +134,16 @@ class DisqusImporter:
         self.done = 0
 
     def run(self):
+        check_import_permission(self.actor)
         threads, total = {}, 0
+        replies = ReplyDepth(DisqusError, self.limit)
         for record in _records(self.source):
             if record["kind"] == "thread":
                 threads[record["id"]] = record
             else:
                 total += 1
+                replies.add(record["id"], (record.get("parent") or "").strip())
+        del replies
         self.total = total
         with transaction.atomic():
             self.posts = {dsq_id: self.match(thread) for dsq_id, thread in threads.items()}
@@ -185,11 +203,28 @@ class DisqusImporter:
             self.pks[parent] = known
         self.write(record, parent=self.pks.get(parent))
 
+    def depth_of(self, pk):
+        """How deep comment `pk` sits in its thread here (0: top level), walking up at most past the limit."""
+        chain = []
+        while pk is not None and pk not in self.depths and len(chain) <= self.limit:
+            chain.append(pk)
+            pk = Comment.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+        if pk is not None and pk not in self.depths:
+            return self.limit + 1  # Deeper than the limit already.
+        depth = self.depths[pk] if pk is not None else -1
+        for node in reversed(chain):
+            depth += 1
+            self.depths[node] = depth
+        return depth
+
     def write(self, record, *, parent):
         waiting = [(record, parent)]
         while waiting:
             record, parent = waiting.pop(0)
-            pk = self.save(record, parent=parent)
+            depth = self.depth_of(parent) + 1 if parent else 0
+            if depth > self.limit:
+                raise too_deep(DisqusError, self.limit, record["id"])
+            pk = self.save(record, parent=parent, depth=depth)
             if pk is not None:
                 self.pks[record["id"]] = pk
             for child in self.deferred.pop(record["id"], []):
@@ -206,7 +241,7 @@ class DisqusImporter:
             return Status.HELD
         return Status.APPROVED
 
-    def save(self, record, *, parent):
+    def save(self, record, *, parent, depth):
         report = self.report
         post = self.posts[record["thread"]]
         if not record["id"]:
@@ -226,8 +261,7 @@ class DisqusImporter:
         ip = clean_ip(record.get("ipAddress"))
         if record.get("ipAddress", "").strip() and ip is None:
             report.warn("invalid_field", record["ipAddress"][:60])
-        registered = record.get("author_isAnonymous", "true").lower() == "false"
-        user = post.author if registered and email and email.lower() == post.author.email.lower() else None
+        user, mapped_from = self.account_of(record, email, post=post)
         name = record.get("author_name") or record.get("author_username") or _("Anonymous")
         try:
             comment = comment_import(
@@ -244,13 +278,30 @@ class DisqusImporter:
                 source=SOURCE,
                 source_id=record["id"][:255],
                 source_label=SOURCE_LABEL,
+                actor=self.actor,
+                imitation=self.names,
                 now=self.now,
             )
         except Exception as error:  # Any broken comment is reported and skipped.
             report.skip("comment", "broken", example=f"{record['id']}: {error}")
             return None
-        report.add("comment", status)
+        self.depths[comment.pk] = depth
+        report.add("comment", comment.status)
+        if user is not None:
+            report.link("comment", mapped_from, user.email)
         return comment.pk
+
+    def account_of(self, record, email, *, post):
+        """(account, map source) for a registered Disqus user the author map names, else (None, None)."""
+        if record.get("author_isAnonymous", "true").strip().lower() != "false":
+            return None, None  # A guest: the address was typed, not proven.
+        username = record.get("author_username", "")
+        mapped = self.authors.lookup(username, email)
+        if mapped is None:
+            if email and email.casefold() == post.author.email.casefold():
+                self.report.warn("author_unmapped", username or email)
+            return None, None
+        return self.authors.account(mapped[1]), mapped[0]
 
 
 def import_disqus(source, **options):

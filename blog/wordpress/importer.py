@@ -12,11 +12,22 @@ What maps to what (also in docs/migrating.md):
   post-trashed → removed. Pingbacks and trackbacks are skipped and counted.
   An export written by this blog (export_wxr) carries each comment's exact
   status and dates in comment meta, and those win.
-- a post's author is the account whose e-mail the --author-map gives for
-  its login, else the account with the author's e-mail, else a new account
-  without a usable password. A comment gets an author's account when its
-  comment_user_id or its e-mail is one of the export's authors', so the
-  blog author's replies wear the Author badge.
+- a post's author is the account the author map gives for its login or
+  e-mail, else the account with the author's e-mail, else a new account
+  without a usable password.
+- a comment gets an account only from the author map, the operator's
+  word: when the export's author behind its comment_user_id, or its own
+  e-mail, is in the map. An e-mail a file claims proves nothing (anyone
+  types any address into a comment form, and anyone can write a file), so
+  without the map every comment is unlinked and wears no badge, the blog
+  author's replies included; the report lists every link made.
+- an imported comment's name and text go through the imitation check and
+  the blocklist (comments.services.comment_import): approved at the source
+  or not, a comment that fails them is held, with the reason.
+- who may import: IMPORT_PERMISSIONS (adding posts, moderating comments:
+  an import publishes comments). The admin and the commands' --as pass the
+  acting account, checked here and recorded on each comment's history;
+  a command run without --as acts for the shell's operator, who is trusted.
 
 Identity: a post is known by its GUID, a comment by the site address and
 its comment id (or its Disqus id when the Disqus plugin synchronised it),
@@ -28,18 +39,20 @@ Everything runs in one transaction, rolled back for a dry run; each post
 and each comment is saved in its own savepoint, so one broken item is
 reported and skipped without aborting the import or leaving half a post.
 The file is read twice, streamed both times: once to prove it is well
-formed and count it (nothing is written from a malformed file), once to
-import it.
+formed, no deeper than BLOG_IMPORT_MAX_DEPTH, and count it (nothing is
+written from a malformed or too deep file), once to import it.
 """
 
+import csv
 import ipaddress
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email
@@ -47,7 +60,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.impersonation import imitated
 from accounts.models import User
 from blog.models import Post, Redirect
 from comments.models import Comment, Status
@@ -86,20 +101,135 @@ UPLOADS = re.compile(r"/wp-content/uploads/(?P<path>[^?#]+)|^https?://[\w-]+\.fi
 IMPORTED_MEDIA = "imported"
 
 
-def parse_author_map(values):
-    """'login=email' pairs, or paths of files holding one such pair per line ('#' starts a comment)."""
-    mapping = {}
-    for value in values or ():
-        lines = [value] if "=" in value else Path(value).read_text(encoding="utf-8").splitlines()
-        for line in lines:
+# What an import needs: it writes posts, and it publishes comments, which is a moderator's decision.
+IMPORT_PERMISSIONS = {
+    "blog.add_post": gettext_lazy("Can add post"),
+    "comments.moderate_comment": gettext_lazy("Can moderate comments"),
+}
+
+
+def missing_import_permissions(user):
+    """The names of the permissions `user` lacks to import; empty when they may."""
+    return [str(label) for permission, label in IMPORT_PERMISSIONS.items() if not user.has_perm(permission)]
+
+
+def quoted(names):
+    """“Can add post”, “Can moderate comments”, in the active language's quotation marks."""
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
+def check_import_permission(actor):
+    """Refuse an import for an account that may not run it; None is the operator at the server's shell."""
+    if actor is not None and (missing := missing_import_permissions(actor)):
+        raise PermissionDenied(
+            _("%(account)s may not import: importing needs the permissions %(missing)s.")
+            % {"account": actor.email, "missing": quoted(missing)}
+        )
+
+
+def read_author_map(text):
+    """The operator's author map from a file's text: {source: account e-mail}.
+
+    A JSON object ({"lea": "lea@example.com"}), or one `source,account`
+    per line (CSV, an optional first line `source,account` as a header;
+    `source=account`, the older format, is read too; `#` starts a comment).
+    A source is a login or an e-mail as the export writes them (WordPress
+    login or author e-mail, Disqus username or e-mail); the account is the
+    e-mail of an account here. A ValueError names the line that is wrong.
+    """
+    text = text.lstrip("\ufeff")
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ValueError(_("The author map is not valid JSON: %(error)s.") % {"error": error}) from None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError(_('A JSON author map is one object of "source": "account e-mail" pairs.'))
+        rows = [(_("entry %(number)d") % {"number": n}, k, v) for n, (k, v) in enumerate(data.items(), 1)]
+    else:
+        rows, header = [], True
+        for number, line in enumerate(text.splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
-            login, separator, email = line.partition("=")
-            if not separator or not login.strip() or not email.strip():
-                raise ValueError(f"An author map entry is login=email, not {line!r}.")
-            mapping[login.strip()] = email.strip()
+            if "," in line:
+                fields = [field.strip() for field in next(csv.reader([line], skipinitialspace=True))]
+            else:
+                fields = [field.strip() for field in line.split("=", 1)]
+            if header and [field.casefold() for field in fields] == ["source", "account"]:
+                header = False
+                continue
+            header = False
+            if len(fields) != 2:
+                raise ValueError(
+                    _("Author map, line %(number)d: write source,account, not “%(line)s”.")
+                    % {"number": number, "line": line}
+                )
+            rows.append((_("line %(number)d") % {"number": number}, *fields))
+    mapping = {}
+    for place, source, account in rows:
+        source, account = source.strip(), account.strip()
+        if not source or clean_email(account) is None:
+            raise ValueError(
+                _("Author map, %(place)s: “%(account)s” is not an e-mail address for “%(source)s”.")
+                % {"place": place, "source": source, "account": account}
+            )
+        _add_to_map(mapping, source, account, place)
     return mapping
+
+
+def _add_to_map(mapping, source, account, place):
+    """Sources match whatever their case: one source given two accounts is a mistake, refused."""
+    known = mapping.get(source) or next((a for s, a in mapping.items() if s.casefold() == source.casefold()), None)
+    if known is not None and known.casefold() != account.casefold():
+        raise ValueError(
+            _("Author map, %(place)s: “%(source)s” is given two accounts.") % {"place": place, "source": source}
+        )
+    mapping[source] = account
+
+
+def parse_author_map(values):
+    """The command's --author-map values: 'source=email' pairs, or paths of author map files (read_author_map)."""
+    mapping = {}
+    for value in values or ():
+        text = value if "=" in value and not Path(value).is_file() else Path(value).read_text(encoding="utf-8")
+        for source, account in read_author_map(text).items():
+            _add_to_map(mapping, source, account, value)
+    return mapping
+
+
+class AuthorMap:
+    """The operator's word on who wrote what: a source login or e-mail → an account here, found or created once.
+
+    It is the only way an imported comment gets an account (and so a
+    badge): a file can claim any e-mail, the operator vouches for the map.
+    Sources match whatever their case.
+    """
+
+    def __init__(self, mapping, *, report):
+        self.mapping = {source.strip().casefold(): (source, account) for source, account in (mapping or {}).items()}
+        self.report = report
+        self.accounts = {}
+
+    def lookup(self, *keys):
+        """(the source as the map writes it, the account's e-mail) for the first of `keys` in the map, or None."""
+        for key in keys:
+            if key and (found := self.mapping.get(key.strip().casefold())):
+                return found
+        return None
+
+    def account(self, email, *, display_name=""):
+        """The account with this e-mail; one is created, without a usable password, when there is none."""
+        key = email.casefold()
+        if key not in self.accounts:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User(email=email, display_name=(display_name or email.partition("@")[0])[:80])
+                user.set_unusable_password()
+                user.save()
+                self.report.users_created.append(email)
+            self.accounts[key] = user
+        return self.accounts[key]
 
 
 def parse_meta_date(value):
@@ -149,51 +279,86 @@ class ItemState:
     deferred: dict = field(default_factory=dict)  # missing parent id → [comments waiting for it]
 
 
+class NameCheck:
+    """accounts.impersonation.imitated, remembered per (name, account) during one import.
+
+    Who is protected changes during an import only when a post is given to
+    an account that had none; the importer calls `forget()` then.
+    """
+
+    def __init__(self):
+        self.known = {}
+
+    def __call__(self, name, *, user=None):
+        key = (name, user.pk if user is not None else None)
+        if key not in self.known:
+            self.known[key] = imitated(name, user=user)
+        return self.known[key]
+
+    def forget(self):
+        self.known.clear()
+
+
 class Authors:
     """The export's authors, turned into accounts on first use (mapped, found by e-mail, or created)."""
 
     def __init__(self, *, author_map, report):
-        self.author_map = author_map
+        self.map = AuthorMap(author_map, report=report)
         self.report = report
         self.by_login = {}
-        self.login_by_id = {}
-        self.login_by_email = {email.lower(): login for login, email in author_map.items()}
+        self.by_id = {}
+        self.emails = set()
         self.users = {}
+        self.links = {}  # login → (source, account e-mail) when the posts went to a mapped or existing account
 
     def add(self, author):
         self.by_login[author.login] = author
         if author.wp_id:
-            self.login_by_id[author.wp_id] = author.login
+            self.by_id[author.wp_id] = author
         if author.email:
-            self.login_by_email.setdefault(author.email.lower(), author.login)
+            self.emails.add(author.email.strip().casefold())
 
     def user(self, login):
+        """The account for a post's author: mapped, else found by the export's e-mail for them, else created."""
         login = login or "wordpress"
         if login not in self.users:
             author = self.by_login.get(login) or Author(login=login, display_name=login)
-            email = self.author_map.get(login) or clean_email(author.email)
-            email = email or f"{slugify(login) or 'author'}@imported.invalid"
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                user = User(email=email, display_name=(author.display_name or login)[:80])
-                user.set_unusable_password()
-                user.save()
-                self.report.users_created.append(email)
+            mapped = self.map.lookup(login, author.email)
+            email = (
+                mapped[1] if mapped else clean_email(author.email) or f"{slugify(login) or 'author'}@imported.invalid"
+            )
+            created = len(self.report.users_created)
+            user = self.map.account(email, display_name=author.display_name or login)
+            if mapped or len(self.report.users_created) == created:
+                self.links[login] = (mapped[0] if mapped else login, user.email)
             self.users[login] = user
         return self.users[login]
 
     def for_comment(self, comment):
-        """The author's account when the comment was written by one of the export's authors, else None."""
-        login = self.login_by_id.get(comment.user_id) if comment.user_id not in ("", "0") else None
-        login = login or self.login_by_email.get(comment.author_email.strip().lower())
-        return self.user(login) if login else None
+        """(account, map source) when the author map names the comment's writer, else (None, None).
+
+        The writer is named by the export's author behind comment_user_id
+        (their login or e-mail) or by the comment's own e-mail. A comment
+        that an author's id or e-mail signs and the map leaves out is
+        counted in the report's warnings: the operator sees whose replies
+        came in without their account.
+        """
+        author = self.by_id.get(comment.user_id) if comment.user_id not in ("", "0") else None
+        keys = (author.login, author.email) if author else ()
+        mapped = self.map.lookup(*keys, comment.author_email)
+        if mapped is None:
+            if author or comment.author_email.strip().casefold() in self.emails:
+                self.report.warn("author_unmapped", author.login if author else comment.author_email.strip())
+            return None, None
+        return self.map.account(mapped[1]), mapped[0]
 
 
 class WxrImporter:
     """Import one WXR file; `run()` returns the Report. See the module's docstring for the rules."""
 
-    def __init__(self, source, *, author_map=None, media_dir=None, dry_run=False, progress=None, now=None):
+    def __init__(self, source, *, author_map=None, actor=None, media_dir=None, dry_run=False, progress=None, now=None):
         self.reader = WxrReader(source)
+        self.actor = actor
         self.report = Report(dry_run=dry_run)
         self.authors = Authors(author_map=author_map or {}, report=self.report)
         self.media_dir = Path(media_dir).resolve() if media_dir else None
@@ -202,10 +367,13 @@ class WxrImporter:
         self.now = now or timezone.now()
         self.tz = timezone.get_current_timezone()
         self.state = None
+        self.names = NameCheck()
+        self.post_authors = set()
         self.posts_done = self.comments_done = 0
         self.copied = set()
 
     def run(self):
+        check_import_permission(self.actor)
         self.summary = self.reader.scan()
         with transaction.atomic():
             for event, record in self.reader.events():
@@ -314,7 +482,12 @@ class WxrImporter:
             source_id=source_id,
         )
         post.save()
+        if author.pk not in self.post_authors:
+            self.post_authors.add(author.pk)
+            self.names.forget()  # The author may be protected now.
         self.report.add("post", post.status)
+        if link := self.authors.links.get(item.creator or "wordpress"):
+            self.report.link("post", *link)
         self.redirect(post, item)
         return post
 
@@ -500,7 +673,7 @@ class WxrImporter:
             report.warn("invalid_field", value[:60])
         created_at = self.comment_date(comment)
         try:
-            user = self.authors.for_comment(comment)
+            user, mapped_from = self.authors.for_comment(comment)
             saved = comment_import(
                 post=state.post,
                 parent=Comment(pk=parent, post_id=state.post.pk) if parent else None,
@@ -517,13 +690,17 @@ class WxrImporter:
                 source=source,
                 source_id=source_id,
                 source_label=SOURCE_LABEL,
+                actor=self.actor,
+                imitation=self.names,
                 now=self.now,
             )
         except Exception as error:  # Any broken comment is reported and skipped.
             report.skip("comment", "broken", example=f"#{comment.wp_id}: {error}")
             return None
         state.known[source_id] = saved.pk
-        report.add("comment", status)
+        report.add("comment", saved.status)
+        if user is not None:
+            report.link("comment", mapped_from, user.email)
         return saved.pk
 
 

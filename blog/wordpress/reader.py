@@ -18,9 +18,16 @@ the same pattern. Text may be plain or CDATA (a CDATA section split around
 - ("post", Item) when an item's own fields have been read, before its comments;
 - ("comment", WxrComment) for each of its comments;
 - ("end", Item) when the item closes.
-`scan()` reads the whole file once without keeping anything but counts and
-the attachments (id → URL): it proves the file is well formed before
+`scan()` reads the whole file once without keeping anything but counts, the
+attachments (id → URL) and each thread's reply depths: it proves the file
+is well formed and its threads no deeper than BLOG_IMPORT_MAX_DEPTH before
 anything is written, and gives the progress bar its totals.
+
+Nesting is bounded while the file streams, so a hostile file is refused
+before it costs memory: elements nested more than MAX_XML_DEPTH levels (an
+export needs fewer than ten), and replies nested more than
+BLOG_IMPORT_MAX_DEPTH levels in comment_parent (see ReplyDepth), whatever
+the order of the comments in the file.
 """
 
 import re
@@ -33,6 +40,8 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.utils.translation import gettext as _
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
 EXCERPT_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/excerpt/$")
@@ -42,6 +51,8 @@ PREFIXES = {
     "http://wellformedweb.org/CommentAPI/": "wfw",
 }
 NO_DATE = "0000-00-00 00:00:00"
+# rss > channel > item > wp:comment > wp:commentmeta > wp:meta_key is six; Disqus needs four.
+MAX_XML_DEPTH = 100
 
 
 class WxrError(Exception):
@@ -59,6 +70,81 @@ def xml_errors(error_class):
         raise error_class(f"Malformed XML at line {line}, column {column}: {reason}.") from None
     except DefusedXmlException as error:
         raise error_class(f"Refused XML construct: {error}") from None
+
+
+def check_xml_depth(depth, error_class):
+    """Refuse an element nested deeper than any export writes, while the parser streams."""
+    if depth > MAX_XML_DEPTH:
+        raise error_class(
+            _("Refused XML: elements nested more than %(limit)d levels deep; no export needs so many.")
+            % {"limit": MAX_XML_DEPTH}
+        )
+
+
+def too_deep(error_class, limit, comment_id):
+    return error_class(
+        _("A thread has replies nested more than %(limit)d levels deep (comment %(id)s).")
+        % {"limit": limit, "id": comment_id}
+    )
+
+
+class ReplyDepth:
+    """How deep each reply of one thread sits, as comments stream by; a reply deeper than `limit` is refused.
+
+    Comments come in any order: a reply may come before its parent. What
+    is kept is a few small values per comment id (never a comment): the depth
+    of each comment whose parents have all come, and for those still
+    waiting, their parent and how many levels of replies wait beneath
+    them. A chain that waits is refused as soon as it is longer than
+    `limit`, without waiting for its top; a reply whose parent never comes
+    is shown at the top level (by the importer), so what waits below it
+    counts from there. Depth 0 is a comment at the top level.
+    """
+
+    def __init__(self, error_class, limit=None):
+        self.error_class = error_class
+        self.limit = settings.BLOG_IMPORT_MAX_DEPTH if limit is None else limit
+        self.depth = {}  # id → depth, for comments whose ancestors have all come
+        self.parent_of = {}  # id → parent id, for comments whose parent has not been placed yet
+        self.waiting = {}  # parent id → [ids of its replies waiting for it]
+        self.height = {}  # id → levels of replies waiting beneath it
+
+    def refuse(self, comment_id):
+        raise too_deep(self.error_class, self.limit, comment_id)
+
+    def add(self, comment_id, parent):
+        if not comment_id or comment_id in self.depth or comment_id in self.parent_of:
+            return  # Without an id, the comment is skipped; twice the same id, it is found, not added.
+        if parent in ("", "0", comment_id):
+            self._place(comment_id, 0)
+        elif parent in self.depth:
+            self._place(comment_id, self.depth[parent] + 1)
+        else:
+            self.parent_of[comment_id] = parent
+            self.waiting.setdefault(parent, []).append(comment_id)
+            self._raise(comment_id, parent)
+
+    def _place(self, comment_id, depth):
+        placing = [(comment_id, depth)]
+        while placing:
+            comment_id, depth = placing.pop()
+            if depth > self.limit:
+                self.refuse(comment_id)
+            self.depth[comment_id] = depth
+            self.parent_of.pop(comment_id, None)
+            self.height.pop(comment_id, None)
+            placing.extend((reply, depth + 1) for reply in self.waiting.pop(comment_id, ()))
+
+    def _raise(self, comment_id, parent):
+        """Carry the height of what waits beneath `comment_id` up the chain it waits in (at most `limit` steps)."""
+        node, height = parent, self.height.get(comment_id, 0) + 1
+        while node is not None and node != comment_id:  # A cycle of parents stops where it started.
+            if height > self.limit:
+                self.refuse(comment_id)
+            if self.height.get(node, 0) >= height:
+                return
+            self.height[node] = height
+            node, height = self.parent_of.get(node), height + 1
 
 
 def local_name(tag):
@@ -207,6 +293,18 @@ def _meta(element, key_tag, value_tag):
     return key, value
 
 
+def _comment_place(element):
+    """(comment id, parent id) of a wp:comment element."""
+    comment_id = parent = ""
+    for child in element:
+        name = local_name(child.tag)
+        if name == "wp:comment_id":
+            comment_id = _text(child)
+        elif name == "wp:comment_parent":
+            parent = _text(child)
+    return comment_id, parent
+
+
 @dataclass
 class Summary:
     """What one reading of the whole file found: totals for the progress bar, attachments for galleries."""
@@ -248,6 +346,7 @@ class WxrReader:
                             "This is not a WordPress export (WXR): its root is not an RSS feed with the wp namespace."
                         )
                     depth += 1
+                    check_xml_depth(depth, WxrError)
                     yield event, element, depth
                 else:
                     yield event, element, depth
@@ -256,9 +355,10 @@ class WxrReader:
             raise WxrError("The file ended before the export did.")
 
     def scan(self):
-        """Read the file once: check it is a complete, well-formed export, and count what it holds."""
+        """Read the file once: check it is a complete, well-formed export of sane depth, and count what it holds."""
         summary = Summary()
         item_type = item_id = attachment = parent = None
+        replies = ReplyDepth(WxrError)
         for event, element, depth in self._parse():
             if event != "end":
                 continue
@@ -275,6 +375,7 @@ class WxrReader:
                     parent = value
             elif name == "wp:comment" and depth == 4:
                 summary.comments += 1
+                replies.add(*_comment_place(element))
                 element.clear()
             elif name == "item" and depth == 3:
                 summary.items[item_type or "post"] += 1
@@ -283,6 +384,7 @@ class WxrReader:
                     if parent and parent != "0":
                         summary.attached_to.setdefault(parent, []).append(item_id)
                 item_type = item_id = attachment = parent = None
+                replies = ReplyDepth(WxrError)  # Comment ids are the site's; a thread is an item's.
                 element.clear()
             elif depth == 3:
                 element.clear()

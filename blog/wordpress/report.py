@@ -52,6 +52,9 @@ def warning_label(code):
         "invalid_field": lambda: _("invalid e-mail addresses, websites or IP addresses, left out"),
         "redirect_taken": lambda: _("old addresses that already lead to another post"),
         "media_missing": lambda: _("media files not found in the media folder"),
+        "author_unmapped": lambda: _(
+            "comments signed with an author's account or e-mail, left without an account (not in the author map)"
+        ),
     }
     return labels.get(code, lambda: code)()
 
@@ -66,6 +69,7 @@ class Report:
         self.examples = defaultdict(list)  # code → a few details
         self.terms = Counter()  # the channel's category, tag, term → count
         self.users_created = []
+        self.links = Counter()  # (kind, source in the author map or export, account e-mail) → count
         self.redirects = 0
         self.media_copied = 0
         self.media_kept = []
@@ -73,6 +77,10 @@ class Report:
 
     def add(self, kind, status):
         self.created[kind, status] += 1
+
+    def link(self, kind, source, account):
+        """A post or comment given to an account here: every one is listed, so the operator sees who got what."""
+        self.links[kind, source, account] += 1
 
     def already(self, kind):
         self.existing[kind] += 1
@@ -130,6 +138,21 @@ class Report:
                 )
                 % {"count": len(self.users_created), "emails": ", ".join(self.users_created)}
             )
+        linked = []
+        for (kind, source, account), count in sorted(self.links.items()):
+            if kind == "post":
+                line = ngettext(
+                    "%(count)d post of “%(source)s” given to the account %(account)s",
+                    "%(count)d posts of “%(source)s” given to the account %(account)s",
+                    count,
+                )
+            else:
+                line = ngettext(
+                    "%(count)d comment of “%(source)s” linked to the account %(account)s",
+                    "%(count)d comments of “%(source)s” linked to the account %(account)s",
+                    count,
+                )
+            linked.append(line % {"count": count, "source": source, "account": account})
         if self.redirects:
             imported.append(
                 ngettext(
@@ -177,6 +200,7 @@ class Report:
 
         sections = [
             (_("Imported"), imported or [_("Nothing new.")]),
+            (_("Linked to accounts here"), linked),
             (_("Skipped"), skipped),
             (_("Warnings"), warnings),
             (_("Media kept at their original address"), media),

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 WXR = Path(__file__).parent / "wxr"
 DISQUS = WXR / "disqus.xml"
+LEA = {"lea": "lea@lea.example"}  # The operator's word: the Disqus user lea is the account lea@lea.example.
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_threads_match_posts_by_identifier_and_by_old_link(blog):
 
 
 def test_statuses_and_threads(blog):
-    report = import_disqus(DISQUS)
+    report = import_disqus(DISQUS, author_map=LEA)
     comments = by_name()
     assert {name: c.status for name, c in comments.items()} == {
         "Margot": Status.APPROVED,
@@ -59,8 +60,8 @@ def test_statuses_and_threads(blog):
     assert ModerationEvent.objects.filter(comment=margot, source="import").count() == 1
 
 
-def test_the_registered_author_gets_her_account_and_a_guest_using_her_address_does_not(blog):
-    import_disqus(DISQUS)
+def test_by_the_author_map_the_registered_author_gets_her_account_and_a_guest_using_her_address_does_not(blog):
+    import_disqus(DISQUS, author_map={**LEA, "lea@lea.example": "lea@lea.example"})
     replies = Comment.objects.filter(name="Léa Marchand", source="disqus").order_by("created_at")
     author_reply, impostor = replies
     assert author_reply.user == author_reply.post.author

@@ -21,6 +21,7 @@ WXR = Path(__file__).parent / "wxr"
 ORG = WXR / "wordpress-org.xml"
 COM = WXR / "wordpress-com.xml"
 MALFORMED = WXR / "malformed.xml"
+LEA = {"lea": "lea@lea.example"}  # The operator's word: the WordPress login lea is the account lea@lea.example.
 
 
 def statuses(slug):
@@ -44,7 +45,7 @@ def test_each_post_status_maps_to_ours():
 
 
 def test_each_comment_status_maps_to_ours_with_original_dates():
-    report = import_wxr(ORG)
+    report = import_wxr(ORG, author_map=LEA)
     assert statuses("premier-billet") == [
         ("Camille", Status.APPROVED),
         ("Cheap pills", Status.SPAM),
@@ -119,8 +120,8 @@ def test_non_ascii_emoji_and_split_cdata_come_through():
     assert Post.objects.get(slug="premier-billet").title == "Premier billet : les fils de discussion"
 
 
-def test_the_blog_author_reply_gets_the_author_account_and_badge(client):
-    import_wxr(ORG)
+def test_with_the_author_map_the_blog_author_reply_gets_the_author_account_and_badge(client):
+    import_wxr(ORG, author_map=LEA)
     lea = User.objects.get(email="lea@lea.example")
     reply = Comment.objects.get(name="Léa Marchand")
     assert reply.user == lea
@@ -244,7 +245,7 @@ def test_one_broken_post_is_skipped_without_aborting_the_import(monkeypatch):
 
 
 def test_wordpress_com_export_with_https_namespace_and_plain_text():
-    report = import_wxr(COM)
+    report = import_wxr(COM, author_map={"sam@petitesnotes.example": "sam@petitesnotes.example"})
     post = Post.objects.get()
     assert post.title == "Café & croissants — 日本語 ✨"
     assert post.slug == "cafe"  # the Japanese part of the slug cannot be an ASCII slug
@@ -253,7 +254,7 @@ def test_wordpress_com_export_with_https_namespace_and_plain_text():
     assert post.author.email == "sam@petitesnotes.example"
     ana, sam = Comment.objects.order_by("created_at")
     assert (ana.name, ana.body, ana.website) == ("Ana 🌸", "Miam ! & merci 😋", "http://ana.example")
-    assert sam.parent == ana and sam.user == post.author  # matched by the author's e-mail
+    assert sam.parent == ana and sam.user == post.author  # the map names the author's e-mail
     assert Redirect.objects.filter(old_path="/2021/06/01/cafe/", post=post).exists()
 
 
@@ -314,7 +315,7 @@ def thread_shape(html):
 
 def test_public_pages_show_exactly_the_approved_comments_threaded_as_in_the_source(client, settings):
     settings.COMMENTS_MAX_DEPTH = 20
-    import_wxr(ORG)
+    import_wxr(ORG, author_map=LEA)
     by_name = {c.name: c.pk for c in Comment.objects.all()}
     html = client.get("/posts/premier-billet/").text
     assert thread_shape(html) == [
@@ -332,7 +333,9 @@ def test_public_pages_show_exactly_the_approved_comments_threaded_as_in_the_sour
 
 def test_the_command_prints_the_report_and_refuses_a_broken_file():
     out = StringIO()
-    call_command("import_wxr", str(ORG), "--dry-run", stdout=out, stderr=StringIO())
+    call_command(
+        "import_wxr", str(ORG), "--dry-run", "--author-map", "lea=lea@lea.example", stdout=out, stderr=StringIO()
+    )
     text = out.getvalue()
     assert "Dry run: nothing was saved." in text
     assert "20 comments" not in text  # counted by status

@@ -89,3 +89,59 @@ def write_wxr(stream, *, posts, comments, seed=1):
             )
         stream.write("</item>\n")
     stream.write("</channel>\n</rss>\n")
+
+
+def _minimal_item(number=1):
+    return (
+        f"<item><title>Billet {number}</title><link>https://grand.example/billet-{number}/</link>"
+        f'<dc:creator>auteur</dc:creator><guid isPermaLink="false">https://grand.example/?p={number}</guid>'
+        f"<content:encoded>Texte.</content:encoded><wp:post_id>{number}</wp:post_id>"
+        f"<wp:post_date_gmt>2015-01-0{number} 10:00:00</wp:post_date_gmt><wp:post_name>billet-{number}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n"
+    )
+
+
+def write_reply_chain(stream, *, levels, reverse=False):
+    """Write one post whose comments form one chain `levels` long, each the reply to the one before.
+
+    With `reverse`, the deepest reply comes first in the file and the top of the chain last.
+    """
+    stream.write(HEADER)
+    stream.write(_minimal_item())
+    numbers = range(levels, 0, -1) if reverse else range(1, levels + 1)
+    for number in numbers:
+        stream.write(
+            f"<wp:comment><wp:comment_id>{number}</wp:comment_id><wp:comment_parent>{number - 1}</wp:comment_parent>"
+            f"<wp:comment_author>Lecteur {number}</wp:comment_author>"
+            f"<wp:comment_date_gmt>2015-01-02 10:00:00</wp:comment_date_gmt>"
+            f"<wp:comment_content>Réponse {number}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+            "</wp:comment>\n"
+        )
+    stream.write("</item>\n</channel>\n</rss>\n")
+
+
+def write_nested_elements(stream, *, levels):
+    """Write an export whose one post holds `levels` elements nested in one another (no export needs that)."""
+    stream.write(HEADER)
+    stream.write(_minimal_item())
+    stream.write("<x>" * levels + "</x>" * levels)
+    stream.write("</item>\n</channel>\n</rss>\n")
+
+
+def write_disqus_chain(stream, *, levels, link, reverse=False, first=1):
+    """Write a Disqus export: one thread at `link`, its posts one chain `levels` long (from number `first` on)."""
+    stream.write(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        f'<thread dsq:id="1"><id /><link>{escape(link)}</link><title>Billet</title></thread>\n'
+    )
+    numbers = range(levels, first - 1, -1) if reverse else range(first, levels + 1)
+    for number in numbers:
+        parent = f'<parent dsq:id="{number - 1}" />' if number > 1 else ""
+        stream.write(
+            f'<post dsq:id="{number}"><message>Réponse {number}</message>'
+            "<createdAt>2019-03-06T09:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>"
+            f"<author><name>Lecteur {number}</name><isAnonymous>true</isAnonymous></author>"
+            f'<thread dsq:id="1" />{parent}</post>\n'
+        )
+    stream.write("</disqus>\n")

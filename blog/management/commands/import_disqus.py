@@ -12,5 +12,5 @@ class Command(ImportCommand):
     )
     file_help = "The XML file Disqus exported."
 
-    def run_import(self, path, *, dry_run, progress, options):
-        return import_disqus(path, dry_run=dry_run, progress=progress)
+    def run_import(self, path, *, dry_run, progress, author_map, actor, options):
+        return import_disqus(path, author_map=author_map, actor=actor, dry_run=dry_run, progress=progress)

@@ -1,8 +1,6 @@
 """manage.py import_wxr FILE: move a WordPress blog in, with its comment threads (docs/migrating.md)."""
 
-from django.core.management.base import CommandError
-
-from blog.wordpress.importer import import_wxr, parse_author_map
+from blog.wordpress.importer import import_wxr
 
 from ._import_command import ImportCommand
 
@@ -17,23 +15,16 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--author-map",
-            action="append",
-            default=[],
-            metavar="LOGIN=EMAIL|FILE",
-            help="Give a WordPress login's posts to the account with this e-mail (repeat it), "
-            "or name a file with one login=email per line.",
-        )
-        parser.add_argument(
             "--media-dir",
             help="A copy of wp-content/uploads: the images the posts use are copied into the media storage.",
         )
 
-    def run_import(self, path, *, dry_run, progress, options):
-        try:
-            author_map = parse_author_map(options["author_map"])
-        except (OSError, ValueError) as error:
-            raise CommandError(f"--author-map: {error}") from None
+    def run_import(self, path, *, dry_run, progress, author_map, actor, options):
         return import_wxr(
-            path, author_map=author_map, media_dir=options["media_dir"], dry_run=dry_run, progress=progress
+            path,
+            author_map=author_map,
+            actor=actor,
+            media_dir=options["media_dir"],
+            dry_run=dry_run,
+            progress=progress,
         )
