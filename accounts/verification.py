@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
 from blog.plain_text import validate_decodable
 from blog.text_limits import WholeTextMixin
 
@@ -58,7 +59,7 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
             raise ValidationError(
                 _("You already represent %(organization)s."),
                 code="already_verified",
-                params={"organization": organization.name},
+                params={"organization": isolate(organization.name)},
             )
         if self.user.memberships.filter(organization=organization, status=Membership.Status.REVOKED).exists():
             raise ValidationError(revoked_message(organization), code="revoked")
@@ -83,7 +84,7 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
             error = ValidationError(
                 _("%(organization)s has no e-mail domain on file: leave the address empty and the staff will decide."),
                 code="no_domains",
-                params={"organization": organization.name},
+                params={"organization": isolate(organization.name)},
             )
         self.add_error("email", error)
         return cleaned

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .bidi import isolate
 from .forms import ImportForm, PostAdminForm
 from .models import Post, Redirect
 from .wordpress.disqus import import_disqus
@@ -60,7 +61,7 @@ class PostAdmin(admin.ModelAdmin):
             try:
                 report = importer(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
             except WxrError as error:
-                form.add_error("file", gettext("This file cannot be imported: %(error)s") % {"error": error})
+                form.add_error("file", gettext("This file cannot be imported: %(error)s") % {"error": isolate(error)})
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import from WordPress or Disqus"),
