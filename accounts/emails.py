@@ -36,9 +36,9 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
-
 from blog.bidi import balance
+
+logger = logging.getLogger(__name__)
 
 # When a send fails (the mail server is down), the task runs again after these delays.
 RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6)]

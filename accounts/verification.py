@@ -27,7 +27,7 @@ def revoked_message(organization):
     return _(
         "The blog's staff revoked your membership of %(organization)s: only they can restore it. "
         "Write to them if you think it was a mistake."
-    ) % {"organization": organization.name}
+    ) % {"organization": isolate(organization.name)}
 
 
 class MembershipRequestForm(WholeTextMixin, forms.Form):
@@ -75,8 +75,8 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
                 _("%(email)s is not an address at %(organization)s. Use an address ending in %(domains)s."),
                 code="off_domain",
                 params={
-                    "email": email,
-                    "organization": organization.name,
+                    "email": isolate(email),
+                    "organization": isolate(organization.name),
                     "domains": ", ".join(f"@{domain}" for domain in organization.domains()),
                 },
             )

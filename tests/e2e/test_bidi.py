@@ -133,7 +133,8 @@ def hostile_post():
         )
     organization = Organization.objects.create(name=ORGANIZATION, slug="verdane")
     representative = make_user(display_name=f"Léa {RLO}")
-    membership_verify(membership=membership_request(user=representative, organization=organization), by=author)
+    membership = membership_request(user=representative, organization=organization)
+    membership_verify(membership=membership, by=author, note="checked by phone")
     moment = now - timedelta(hours=1)
     make_comment(
         post=post,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import mentions
 from accounts.models import Organization
-from accounts.services import membership_request, membership_verify
+from accounts.services import membership_request, membership_revoke, membership_verify
 from accounts.verification import verification_link_send
 from blog.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
 from comments import delivery, notifications, services
@@ -70,7 +70,7 @@ def world():
     organization = Organization.objects.create(name=ORG, slug="verdane", keywords="verdane")
     representative = make_user(display_name=RTL_NAME)
     membership = membership_request(user=representative, organization=organization, role=ROLE)
-    membership_verify(membership=membership, by=author)
+    membership_verify(membership=membership, by=author, note="checked")
     first = make_comment(post=post, name=NAME, website="https://eve.example", body=BODY)
     make_comment(post=post, name=RTL_NAME, email="r@example.org", body="שלום 12, verdane", parent=first)
     make_comment(post=post, user=representative, name=RTL_NAME, organization=organization, body=f"{RLI}Réponse")
@@ -199,6 +199,22 @@ def test_the_messages_after_a_request_isolate_the_organisation(client):
     assert f"represent {FSI}{ORG}{PDF}{PDI} was recorded" in response.text
 
 
+def test_the_form_errors_about_an_organisation_isolate_its_name(client):
+    organization = Organization.objects.create(name=ORG, slug="verdane", email_domains="verdane.example")
+    user = make_user(display_name="Léa")
+    membership = membership_request(user=user, organization=organization)
+    staff = make_user(is_staff=True)
+    membership_verify(membership=membership, by=staff, note="checked")
+    membership_revoke(membership=membership, by=staff, note="left the company")
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:verification_request"), {"organization": organization.pk, "role": "x"})
+
+    assert response.status_code == 200
+    assert_isolated(response)
+    assert f"revoked your membership of {FSI}{ORG}{PDF}{PDI}: only they" in response.text
+
+
 # -- the admin -------------------------------------------------------------------------
 
 
@@ -258,6 +274,10 @@ def test_the_admins_pages_and_messages_about_posts_people_and_brands(client, wor
     assert_isolated(deleted, value_blocks=ADMIN_VALUES)
     assert f"“{FSI}Brouillon {RLO}{PDF}{PDI}” was deleted" in deleted.text
     assert_isolated(client.get(reverse("admin:index")), value_blocks=ADMIN_VALUES)  # The recent actions.
+    changelist = reverse("admin:accounts_membership_changelist")
+    decision = client.post(changelist, {"action": "revoke", "_selected_action": [membership.pk]})
+    assert_isolated(decision, value_blocks=ADMIN_VALUES)
+    assert "<strong><bdi>שלום 12</bdi></strong>" in decision.text
 
 
 # -- e-mails ----------------------------------------------------------------------------
@@ -299,13 +319,17 @@ def test_every_email_about_a_comment_isolates_names_titles_and_excerpts(settings
 def test_account_emails_isolate_the_name_and_the_organisation(client):
     organization = Organization.objects.create(name=ORG, slug="verdane", email_domains="verdane.example")
     user = make_user(display_name=DISPLAY)
+    staff = make_user(is_staff=True)
     membership = membership_request(user=user, organization=organization)
     mail.outbox.clear()
 
     verification_link_send(membership=membership, email="lea@verdane.example")
     client.post(reverse("accounts:password_reset"), {"email": user.email})
+    membership_verify(membership=membership, by=staff, note=f"{RLO}vérifié")
+    membership_revoke(membership=membership, by=staff, note=f"{RLE}retiré")
 
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
     assert mail.outbox[0].subject.endswith(f"Confirm that you represent {FSI}{ORG}{PDF}{PDI}")
+    assert mail.outbox[3].subject.endswith(f"Your membership of {FSI}{ORG}{PDF}{PDI} was revoked")
     for message in mail.outbox:
         assert_mail_isolated(message)
