@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from blog.bidi import balance
+
 logger = logging.getLogger(__name__)
 
 # When a send fails (the mail server is down), the task runs again after these delays.
@@ -126,11 +128,13 @@ def message_render(*, template, context, language=None):
     """Subject, plain text and HTML (or "") of an e-mail, in `language` (else the current one).
 
     The subject starts with the blog's name and is kept on one line: a
-    header cannot hold a line break.
+    header cannot hold a line break. The templates isolate each reader's
+    string in it (blog.bidi); the whole is balanced too, so that nothing it
+    leaves open turns around what a mail client shows after it.
     """
     context = {"blog_title": settings.BLOG_TITLE, **context}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        subject = balance(" ".join(render_to_string(f"{template}_subject.txt", context).split()))
         body = render_to_string(f"{template}_body.txt", context)
         try:
             html = render_to_string(f"{template}_body.html", context)

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.bidi import isolate
 from comments.delivery import Outcome, deliver
 from comments.models import Comment, Delivery
 
@@ -101,7 +102,7 @@ def _send_notice(*, comment, recipient, organizations, now):
         "recipient": recipient,
         "comment": comment,
         "post": comment.post,
-        "organizations": ", ".join(organization.name for organization in organizations),
+        "organizations": ", ".join(isolate(organization.name) for organization in organizations),
         "comment_url": absolute_url(comment.get_absolute_url()),
         "dashboard_url": absolute_url(reverse("accounts:dashboard")),
     }

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
 from blog.plain_text import validate_decodable, validate_name
 
 
@@ -108,7 +109,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.display_name or self.email
+        return isolate(self.display_name or self.email)
 
     def get_full_name(self):
         return self.display_name
@@ -155,7 +156,7 @@ class Organization(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return isolate(self.name)
 
     def domains(self):
         return [domain.lstrip("@") for domain in _lines(self.email_domains)]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
 from blog.plain_text import validate_name
 from blog.text_limits import WholeTextMixin
 
@@ -26,7 +27,7 @@ def revoked_message(organization):
     return _(
         "The blog's staff revoked your membership of %(organization)s: only they can restore it. "
         "Write to them if you think it was a mistake."
-    ) % {"organization": organization.name}
+    ) % {"organization": isolate(organization.name)}
 
 
 class MembershipRequestForm(WholeTextMixin, forms.Form):
@@ -58,7 +59,7 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
             raise ValidationError(
                 _("You already represent %(organization)s."),
                 code="already_verified",
-                params={"organization": organization.name},
+                params={"organization": isolate(organization.name)},
             )
         if self.user.memberships.filter(organization=organization, status=Membership.Status.REVOKED).exists():
             raise ValidationError(revoked_message(organization), code="revoked")
@@ -74,8 +75,8 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
                 _("%(email)s is not an address at %(organization)s. Use an address ending in %(domains)s."),
                 code="off_domain",
                 params={
-                    "email": email,
-                    "organization": organization.name,
+                    "email": isolate(email),
+                    "organization": isolate(organization.name),
                     "domains": ", ".join(f"@{domain}" for domain in organization.domains()),
                 },
             )
@@ -83,7 +84,7 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
             error = ValidationError(
                 _("%(organization)s has no e-mail domain on file: leave the address empty and the staff will decide."),
                 code="no_domains",
-                params={"organization": organization.name},
+                params={"organization": isolate(organization.name)},
             )
         self.add_error("email", error)
         return cleaned

@@ -8,6 +8,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blog.bidi import bdi, isolate
+
 from . import mentions, services, throttle
 from .models import Membership
 from .verification import MembershipRequestForm, revoked_message, verification_link_send
@@ -53,13 +55,13 @@ def verification_request(request):
             messages.success(
                 request,
                 _("We sent a link to %(email)s: follow it while logged in to this account to be verified.")
-                % {"email": email},
+                % {"email": isolate(email)},
             )
         else:
             messages.success(
                 request,
                 _("Your request to represent %(organization)s was recorded: the blog's staff will decide.")
-                % {"organization": organization.name},
+                % {"organization": isolate(organization.name)},
             )
         return redirect("accounts:memberships")
     return render(request, "accounts/verification_request.html", request_context(request, form))
@@ -79,7 +81,7 @@ def verification_link(request, token):
     messages.success(
         request,
         _("You are now a verified representative of %(organization)s.")
-        % {"organization": membership.organization.name},
+        % {"organization": isolate(membership.organization.name)},
     )
     return redirect("accounts:memberships")
 
@@ -98,7 +100,7 @@ def dashboard(request):
             "memberships": verified,
             # One sentence to translate: the names go into it already marked up.
             "organization_names": format_html_join(
-                ", ", "<strong>{}</strong>", ((membership.organization.name,) for membership in verified)
+                ", ", "<strong>{}</strong>", ((bdi(membership.organization.name),) for membership in verified)
             ),
             "unanswered": [row for row in rows if not row.answered],
             "answered": [row for row in rows if row.answered],

@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .bidi import isolate
 from .forms import ImportForm, PostAdminForm
 from .models import Post, Redirect
 from .wordpress.disqus import import_disqus
@@ -80,7 +81,7 @@ class PostAdmin(admin.ModelAdmin):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except WxrError as error:
-                form.add_error("file", gettext("This file cannot be imported: %(error)s") % {"error": error})
+                form.add_error("file", gettext("This file cannot be imported: %(error)s") % {"error": isolate(error)})
         context.update(form=form, report=report, sections=report.sections(all_media=False) if report else [])
         return TemplateResponse(request, "admin/blog/post/import.html", context)
 

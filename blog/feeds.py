@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from .bidi import isolate
 from .models import Post
 
 
@@ -21,10 +22,10 @@ class LatestPostsFeed(Feed):
         return Post.objects.published().select_related("author")[:20]
 
     def item_title(self, post):
-        return post.title
+        return isolate(post.title)
 
     def item_description(self, post):
-        return post.lead
+        return isolate(post.lead)
 
     def item_pubdate(self, post):
         return post.published_at
@@ -33,7 +34,7 @@ class LatestPostsFeed(Feed):
         return post.updated_at
 
     def item_author_name(self, post):
-        return post.author.display_name
+        return isolate(post.author.display_name)
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

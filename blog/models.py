@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .bidi import isolate
 from .sanitize import clean_post_html
 
 COVER_SIZE = (1600, 900)
@@ -116,7 +117,7 @@ class Post(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return isolate(self.title)
 
     def save(self, *args, **kwargs):
         self.body = clean_post_html(self.body)
@@ -178,4 +179,4 @@ class Redirect(models.Model):
         ordering = ["old_path"]
 
     def __str__(self):
-        return f"{self.old_path} → {self.post.get_absolute_url()}"
+        return f"{isolate(self.old_path)} → {self.post.get_absolute_url()}"

@@ -98,9 +98,10 @@ _PER_RESPONSE_HEADERS = {"etag", "last-modified", "content-length"}
 
 SITE_VERSION = "blog:page-version:site"
 
-# Part of every page key: a new shape of Entry gets new keys, so a process never reads an entry of another
-# release from a shared cache (Redis keeps them across a deployment).
-_FORMAT = 2
+# Part of every page key: a new shape of Entry, or of the pages drawn, gets new keys, so a process never
+# reads an entry of another release from a shared cache (Redis keeps them across a deployment).
+# 3: readers' strings isolated (blog.bidi).
+_FORMAT = 3
 
 
 def post_version_key(post_pk):

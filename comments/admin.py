@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from blog.bidi import bdi, isolate
 
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
@@ -205,16 +206,16 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
-        return Truncator(" ".join(comment.body.split())).chars(140)
+        return isolate(Truncator(" ".join(comment.body.split())).chars(140))
 
     @admin.display(description=_("from"), ordering="name")
     def commenter(self, comment):
         account = format_html(' <span class="reason">{}</span>', gettext("account")) if comment.user_id else ""
-        return format_html('{}{}<br><span class="quiet">{}</span>', comment.name, account, comment.email)
+        return format_html('{}{}<br><span class="quiet">{}</span>', bdi(comment.name), account, bdi(comment.email))
 
     @admin.display(description=_("post"), ordering="post__title")
     def post_title(self, comment):
-        return Truncator(comment.post.title).chars(50)
+        return isolate(Truncator(comment.post.title).chars(50))
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, comment):
@@ -287,7 +288,7 @@ class CommentAdmin(admin.ModelAdmin):
     def post_link(self, comment):
         # A comment's permalink finds it only where a reader may see it (a 404 otherwise): others link to the post.
         url = comment.get_absolute_url() if comment.is_public() else comment.post.get_absolute_url()
-        return format_html('<a href="{}">{}</a>', url, comment.post.title)
+        return format_html('<a href="{}">{}</a>', url, bdi(comment.post.title))
 
     @admin.display(description=_("from"))
     def commenter_details(self, comment):
@@ -295,22 +296,22 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.website:
             parts.append(comment.website)
         if comment.user_id:
-            parts.append(gettext("writes from the account %(email)s") % {"email": comment.user.email})
+            parts.append(gettext("writes from the account %(email)s") % {"email": isolate(comment.user.email)})
         if comment.organization_id:
-            parts.append(gettext("for %(organization)s") % {"organization": comment.organization.name})
-        return format_html_join("", "<div>{}</div>", ((part,) for part in parts))
+            parts.append(gettext("for %(organization)s") % {"organization": isolate(comment.organization.name)})
+        return format_html_join("", '<div dir="auto">{}</div>', ((part,) for part in parts))
 
     @admin.display(description=_("thread"))
     def thread_context(self, comment):
         return format_html_join(
             "",
             '<div class="thread-item depth-{}{}"><strong>{}</strong> · <span class="status-badge status-{}">{}</span>'
-            ' · <a href="{}">{}</a><div class="body">{}</div></div>',
+            ' · <a href="{}">{}</a><div class="body" dir="auto">{}</div></div>',
             (
                 (
                     min(depth, 8),
                     " current" if row.pk == comment.pk else "",
-                    row.name,
+                    bdi(row.name),
                     row.status,
                     row.get_status_display(),
                     reverse("admin:comments_comment_change", args=[row.pk]),
@@ -362,7 +363,7 @@ class CommentAdmin(admin.ModelAdmin):
                     gettext("%(date)s, by %(who)s: %(why)s")
                     % {
                         "date": _when(version.created_at),
-                        "who": version.edited_by.display_name if version.edited_by else "—",
+                        "who": isolate(version.edited_by.display_name) if version.edited_by else "—",
                         "why": version.note,
                     },
                     word_diff(texts[index], texts[index + 1]),
@@ -432,7 +433,7 @@ class CommentAdmin(admin.ModelAdmin):
                 return redirect("admin:comments_comment_change", comment.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Reply to %(name)s") % {"name": comment.name},
+            "title": gettext("Reply to %(name)s") % {"name": isolate(comment.name)},
             "opts": self.opts,
             "original": comment,
             "thread": context_of(comment),

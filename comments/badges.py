@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
+
 
 @dataclass(frozen=True)
 class Badge:
@@ -35,9 +37,9 @@ AUTHOR = Badge(
 def verified_badge(organization, name):
     return Badge(
         "verified",
-        gettext("Verified · %(organization)s") % {"organization": organization.name},
+        gettext("Verified · %(organization)s") % {"organization": isolate(organization.name)},
         gettext("%(name)s speaks for %(organization)s: the blog verified this membership.")
-        % {"name": name, "organization": organization.name},
+        % {"name": isolate(name), "organization": isolate(organization.name)},
         organization,
     )
 
@@ -102,9 +104,9 @@ class Voices:
 
     def choices(self, own, own_label, organization_label):
         """Form choices: `own` for the user's own voice, then one per organisation."""
-        name = self.user.display_name
+        name = isolate(self.user.display_name)
         return [(own, own_label % {"name": name})] + [
-            (f"org:{organization.pk}", organization_label % {"name": name, "organization": organization.name})
+            (f"org:{organization.pk}", organization_label % {"name": name, "organization": isolate(organization.name)})
             for organization in self.organizations
         ]
 

@@ -3,8 +3,10 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
 from blog.models import Post
 
 from .models import Comment
@@ -26,16 +28,17 @@ class LatestCommentsFeed(Feed):
         )
 
     def item_title(self, comment):
-        return _("%(name)s on %(post)s") % {"name": comment.name, "post": comment.post.title}
+        return _("%(name)s on %(post)s") % {"name": isolate(comment.name), "post": isolate(comment.post.title)}
 
     def item_description(self, comment):
-        return comment.body_html
+        # Each paragraph is its own block: what one opens ends with it. dir="auto" gives it its direction.
+        return format_html('<div dir="auto">{}</div>', comment.body_html)
 
     def item_pubdate(self, comment):
         return comment.publish_at
 
     def item_author_name(self, comment):
-        return comment.name
+        return isolate(comment.name)
 
 
 class PostCommentsFeed(LatestCommentsFeed):
@@ -45,7 +48,7 @@ class PostCommentsFeed(LatestCommentsFeed):
         return get_object_or_404(Post.objects.published(), slug=slug)
 
     def title(self, post):
-        return _("Comments on “%(post)s” — %(blog)s") % {"post": post.title, "blog": settings.BLOG_TITLE}
+        return _("Comments on “%(post)s” — %(blog)s") % {"post": isolate(post.title), "blog": settings.BLOG_TITLE}
 
     def link(self, post):
         return post.get_absolute_url() + "#comments"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blog.bidi import isolate
 from blog.sanitize import render_reader_text
 
 
@@ -236,7 +237,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return _("%(name)s on %(post)s") % {"name": self.name, "post": self.post}
+        return _("%(name)s on %(post)s") % {"name": isolate(self.name), "post": self.post}
 
     def save(self, *args, update_fields=None, **kwargs):
         # Rendered once when the body is saved, not on every page view.
@@ -368,7 +369,7 @@ class Subscription(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.email} ({self.scope}) ← {self.comment_id}"
+        return f"{isolate(self.email)} ({self.scope}) ← {self.comment_id}"
 
 
 class Suppression(models.Model):
@@ -395,7 +396,7 @@ class Suppression(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.email
+        return isolate(self.email)
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from blog.bidi import isolate
+
 EXAMPLES = 5
 
 
@@ -136,7 +138,7 @@ class Report:
                     "%(count)d author accounts created, without a password: %(emails)s",
                     len(self.users_created),
                 )
-                % {"count": len(self.users_created), "emails": ", ".join(self.users_created)}
+                % {"count": len(self.users_created), "emails": ", ".join(map(isolate, self.users_created))}
             )
         linked = []
         for (kind, source, account), count in sorted(self.links.items()):
@@ -172,7 +174,7 @@ class Report:
         for (kind, code, detail), count in sorted(self.skipped.items()):
             line = f"{skip_label(kind, code, detail)}: {count}"
             if examples := self.examples.get(f"skip:{code}"):
-                line += f" ({', '.join(examples)})"
+                line += f" ({', '.join(map(isolate, examples))})"
             skipped.append(line)
         if self.terms["category"]:
             count = self.terms["category"]
@@ -191,7 +193,7 @@ class Report:
         for code, count in sorted(self.warnings.items()):
             line = f"{warning_label(code)}: {count}"
             if examples := self.examples.get(code):
-                line += f" ({', '.join(examples)})"
+                line += f" ({', '.join(map(isolate, examples))})"
             warnings.append(line)
 
         media = list(self.media_kept if all_media else self.media_kept[:50])

@@ -43,7 +43,13 @@
     var article = link.closest(".comment-body");
     article.after(form);
     parentInput.value = link.dataset.comment;
-    if (title) title.textContent = (form.dataset.replyLabel || "") + " " + link.dataset.name;
+    if (title) {
+      // The name in its own isolate: whatever direction it has, it cannot turn the label around.
+      var name = document.createElement("bdi");
+      name.textContent = link.dataset.name;
+      title.textContent = (form.dataset.replyLabel || "") + " ";
+      title.appendChild(name);
+    }
     cancel.hidden = false;
     opener = link;
     var field = firstField();
