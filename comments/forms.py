@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
+from blog.bidi import isolate
 from blog.plain_text import validate_name, validate_plain_text
 from blog.text_limits import WholeTextMixin
 
@@ -194,7 +195,7 @@ class CommentForm(WholeTextMixin, forms.Form):
             message = _(
                 "The name “%(name)s” is too close to “%(protected)s”, whose comments carry a badge on this blog. "
                 "Please sign with another name."
-            ) % {"name": name, "protected": protected}
+            ) % {"name": isolate(name), "protected": isolate(protected)}
             self.add_error("name" if self.user is None else None, ValidationError(message, code="impersonation"))
         return data
 

@@ -343,3 +343,13 @@ def test_account_emails_isolate_the_name_and_the_organisation(client):
     assert mail.outbox[3].subject.endswith(f"Your membership of {FSI}{ORG}{PDF}{PDI} was revoked")
     for message in mail.outbox:
         assert_mail_isolated(message)
+
+
+def test_the_refusal_of_a_borrowed_name_isolates_the_protected_name(client):
+    post = make_post(author=make_author(display_name=f"Claire {RLO}Dubois"))  # Stored before names refused it.
+
+    response = client.post(post.get_absolute_url(), form_data(name="Claire Dubois", body=BODY))
+
+    assert response.status_code == 400
+    assert "is too close to" in response.text
+    assert not unisolated(response.text), unisolated(response.text)
