@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Func, IntegerField, OuterRef, Subquery, When
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Prefetch, Subquery, When
 from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -29,7 +29,7 @@ from blog.bidi import bdi, isolate
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
 from .diff import word_diff
-from .models import Comment, Delivery, Status, Subscription, Suppression, public_q
+from .models import Comment, Delivery, Flag, Status, Subscription, Suppression, public_q, queue_q
 from .policy import Reason
 from .thread import context_of
 
@@ -44,7 +44,7 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(QUEUE, _("Queue (pending and held)")), *Status.choices, ("all", _("All"))]
+        return [(QUEUE, _("Queue (pending, held, reported)")), *Status.choices, ("all", _("All"))]
 
     def value(self):
         return super().value() or QUEUE
@@ -60,7 +60,7 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == QUEUE:
-            return queryset.filter(status__in=[Status.PENDING, Status.HELD])
+            return queryset.filter(queue_q())
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset
@@ -135,7 +135,7 @@ def _count_by_address(status, **only):
 class CommentAdmin(admin.ModelAdmin):
     form = CommentChangeForm
     list_display = [
-        "excerpt", "commenter", "post_title", "status_label", "reasons_list", "publication", "flag_count",
+        "excerpt", "commenter", "post_title", "status_label", "reasons_list", "publication", "reports",
         "history", "row_actions",
     ]  # fmt: skip
     list_display_links = ["excerpt"]
@@ -150,12 +150,12 @@ class CommentAdmin(admin.ModelAdmin):
             _("Comment"),
             {"fields": ["post_link", "commenter_details", "body", "edit_note", "status_label", "publication"]},
         ),
-        (_("Moderation"), {"fields": ["reasons_list", "flag_count", "moderation_history", "revisions"]}),
+        (_("Moderation"), {"fields": ["reasons_list", "reports_detail", "moderation_history", "revisions"]}),
         (_("Sender"), {"fields": ["ip_address", "user_agent", "created_at"], "classes": ["collapse"]}),
     ]
     readonly_fields = [
         "thread_context", "post_link", "commenter_details", "status_label", "publication", "reasons_list",
-        "flag_count", "moderation_history", "revisions", "ip_address", "user_agent", "created_at",
+        "reports_detail", "moderation_history", "revisions", "ip_address", "user_agent", "created_at",
     ]  # fmt: skip
 
     # -- permissions ---------------------------------------------------------------
@@ -178,6 +178,7 @@ class CommentAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .prefetch_related(Prefetch("flags", queryset=Flag.objects.select_related("user")))
             .annotate(address_account=Subquery(User.objects.at_address(OuterRef("email")).values("pk")[:1]))
             .annotate(
                 # An account's address lends trust only through comments written from the account
@@ -245,6 +246,53 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.status == Status.HELD:
             return gettext("waits for a moderator")
         return "—"
+
+    @admin.display(description=_("reports"), ordering="flag_count")
+    def reports(self, comment):
+        """How many readers reported it, and their latest reasons: the queue shows why, not only how many."""
+        flags = list(comment.flags.all())
+        if not flags:
+            return "—"
+        review = ""
+        if comment.review_requested_at:
+            review = format_html('<span class="due-soon">{}</span><br>', gettext("stays public until you decide"))
+        latest = format_html_join(
+            "",
+            '<div class="quiet" dir="auto">{}</div>',
+            ((f"{flag.reason or gettext('no reason given')} ({_when(flag.created_at)})",) for flag in flags[-3:]),
+        )
+        count = ngettext("%(count)d report", "%(count)d reports", len(flags)) % {"count": len(flags)}
+        return format_html("{}{}{}", review, count, latest)
+
+    @admin.display(description=_("reports"))
+    def reports_detail(self, comment):
+        """Every report: when, from whom (the account, or the masked address block), and why."""
+        flags = list(comment.flags.all())
+        if not flags:
+            return gettext("No reader reported this comment.")
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td dir="auto">{}</td></tr>',
+            (
+                (_when(flag.created_at), isolate(str(flag.reader)), flag.reason or gettext("no reason given"))
+                for flag in flags
+            ),
+        )
+        readers = len({flag.network or flag.reporter for flag in flags})  # As FlagQuerySet.independent_readers.
+        summary = ngettext(
+            "%(count)d independent reader (distinct address blocks).",
+            "%(count)d independent readers (distinct address blocks).",
+            readers,
+        ) % {"count": readers}
+        if comment.review_requested_at:
+            summary += " " + gettext(
+                "Its writer wears a badge, so reports do not hide it: it stays public until a moderator decides."
+            )
+        return format_html(
+            '<p>{}</p><table class="moderation-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            summary, gettext("when"), gettext("by"), gettext("why"), rows,
+        )  # fmt: skip
 
     @admin.display(description=_("history of the address"))
     def history(self, comment):

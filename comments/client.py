@@ -1,6 +1,9 @@
 """What the request says about the poster, for the policy's spam and rate rules."""
 
+import hashlib
+import hmac
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -25,3 +28,62 @@ def client_ip(request):
 
 def user_agent(request):
     return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def address_block(address):
+    """The block of addresses one reader can easily move within: an IPv4 address, or an IPv6 /64.
+
+    An ISP hands a home a whole IPv6 /64 (2^64 addresses), so counting
+    single IPv6 addresses would let one person report as many readers as
+    they like. An IPv4-mapped IPv6 address is its IPv4 address.
+    """
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
+    if parsed.version == 4:
+        return str(parsed)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def block_key(block):
+    """A keyed digest of an address block: it tells two reports from one block apart without keeping the address."""
+    if block is None:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), f"reports:{block}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def block_label(block):
+    """The block as a moderator may see it: 203.0.113.x, or 2001:db8:1:… for an IPv6 /64."""
+    if block is None:
+        return ""
+    if "/" not in block:
+        return block.rsplit(".", 1)[0] + ".x"
+    groups = ipaddress.ip_network(block).network_address.exploded.split(":")[:3]
+    return ":".join(group.lstrip("0") or "0" for group in groups) + ":…"
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who reports a comment, as an identity that costs something to multiply.
+
+    `key` is the account ("user:<id>"), or else the address block
+    ("net:<digest>"): a new browser session is free, a new account or a new
+    block of addresses is not. `network` is the block's digest for every
+    report, an account's included, so reports from one block count once.
+    """
+
+    key: str
+    network: str
+    network_label: str
+    user: object = None
+
+
+def reporter_of(request):
+    block = address_block(client_ip(request))
+    network = block_key(block)
+    user = request.user if request.user.is_authenticated else None
+    key = f"user:{user.pk}" if user is not None else f"net:{network or 'unknown'}"
+    return Reporter(key=key, network=network, network_label=block_label(block), user=user)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,13 @@ def public_q(now=None, prefix=""):
     now = now or timezone.now()
     return Q(**{f"{prefix}status": Status.APPROVED}) | Q(
         **{f"{prefix}status": Status.PENDING, f"{prefix}publish_at__lte": now}
+    )
+
+
+def queue_q(prefix=""):
+    """What waits for a moderator: pending and held comments, and public ones that reports put in review."""
+    return Q(**{f"{prefix}status__in": [Status.PENDING, Status.HELD]}) | Q(
+        **{f"{prefix}review_requested_at__isnull": False}
     )
 
 
@@ -81,10 +88,9 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(_waiting_own_q(own_ids, user)).exclude(public_q(now))
 
     def queue(self):
-        """What a moderator must look at: pending and held, soonest public first."""
-        return self.filter(status__in=[Status.PENDING, Status.HELD]).order_by(
-            models.F("publish_at").asc(nulls_last=True), "created_at"
-        )
+        """What a moderator must look at: pending, held, and public comments readers' reports put in review;
+        soonest public first (a reviewed one is public already, so it comes first)."""
+        return self.filter(queue_q()).order_by(models.F("publish_at").asc(nulls_last=True), "created_at")
 
     def queue_summary(self, now=None, due_within=timedelta(hours=6)):
         """How many comments wait for a moderator, how many are held, how many go public soon."""
@@ -174,6 +180,15 @@ class Comment(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     flag_count = models.PositiveIntegerField(_("reports"), default=0)
+    review_requested_at = models.DateTimeField(
+        _("reports await review since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when enough readers reported a comment that reports cannot hide (the post's authors', a verified "
+            "representative's): it stays public and waits in the queue until a moderator decides."
+        ),
+    )
     edited_at = models.DateTimeField(
         _("edited by the moderation"),
         null=True,
@@ -264,6 +279,11 @@ class Comment(models.Model):
     is_public.boolean = True
     is_public.short_description = _("public")
 
+    @property
+    def held_by_reports(self):
+        """Held because readers reported it (its writer is told so, rather than left guessing)."""
+        return self.status == Status.HELD and any(reason.get("code") == "flags" for reason in self.reasons)
+
 
 class ModerationEvent(models.Model):
     """One decision about a comment: who or what took it, when, from what to what, why."""
@@ -300,26 +320,70 @@ class ModerationEvent(models.Model):
         return f"{self.comment_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
+class FlagQuerySet(models.QuerySet):
+    def independent_readers(self):
+        """How many independent readers made these reports: distinct address blocks (older rows: identities)."""
+        return self.aggregate(readers=Count(Coalesce(NullIf("network", models.Value("")), "reporter"), distinct=True))[
+            "readers"
+        ]
+
+
 class Flag(models.Model):
-    """A reader's report of a public comment; one per reader and comment."""
+    """A reader's report of a public comment; one per reader identity and comment.
+
+    The identity (`reporter`) is the account, or else the address block it
+    came from (comments.client.Reporter): sessions cost nothing, so they do
+    not make readers. `network` is the keyed digest of the block for every
+    report, so several accounts on one block count as one reader, and the
+    daily budgets count it; no address is kept.
+    """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment"))
     reporter = models.CharField(
-        max_length=80, help_text=_("The reporting account (user:<id>) or browser session (session:<key>).")
+        _("reader"),
+        max_length=80,
+        help_text=_("The reporting account (user:<id>), or else the address block (net:<digest>)."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    network = models.CharField(
+        _("address block"), max_length=32, blank=True, help_text=_("A keyed digest of the sender's address block.")
+    )
+    network_label = models.CharField(
+        _("address block, masked"), max_length=64, blank=True, help_text=_("e.g. 203.0.113.x, or 2001:db8:1:…")
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once_per_reader")]
+        indexes = [
+            models.Index(fields=["network", "created_at"], name="flag_network_recent_idx"),
+            models.Index(fields=["user", "created_at"], name="flag_user_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reporter} → {self.comment_id}"
+
+    @property
+    def reader(self):
+        """Who reported, as a moderator sees it: the account, or the masked address block."""
+        if self.user_id is not None:
+            return self.user.email
+        if self.network_label:
+            return _("anonymous reader, %(block)s") % {"block": self.network_label}
+        return _("anonymous reader")
 
 
 class Revision(models.Model):

@@ -18,7 +18,7 @@ from accounts import mentions
 from accounts.impersonation import imitated
 from accounts.models import User
 
-from . import policy, tasks
+from . import badges, policy, tasks
 from .delivery import normalize
 from .models import Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
 
@@ -306,6 +306,8 @@ def _transition(comment, to_status, *, actor, source, why=(), note="", now=None,
     """
     now = now or timezone.now()
     allowed_from = ALLOWED_FROM[to_status] if allowed_from is None else allowed_from
+    if source == ModerationEvent.Source.MODERATOR:
+        changes.setdefault("review_requested_at", None)  # A person decided: the readers' reports are answered.
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status not in allowed_from:
@@ -329,9 +331,16 @@ def _transition(comment, to_status, *, actor, source, why=(), note="", now=None,
 
 
 def comment_approve(*, comment, moderator, note="", now=None):
-    """Publish now (or keep the time it already went public)."""
+    """Publish now (or keep the time it already went public).
+
+    An approved comment that readers' reports put in review is approved
+    again: the moderator keeps it, and the review is closed.
+    """
     now = now or timezone.now()
     publish_at = comment.publish_at if comment.is_public(now) and comment.publish_at else now
+    allowed_from = ALLOWED_FROM[Status.APPROVED]
+    if comment.review_requested_at is not None:
+        allowed_from = {*allowed_from, Status.APPROVED}
     with transaction.atomic():
         event = _transition(
             comment,
@@ -340,6 +349,7 @@ def comment_approve(*, comment, moderator, note="", now=None):
             source=ModerationEvent.Source.MODERATOR,
             note=note,
             now=now,
+            allowed_from=allowed_from,
             publish_at=publish_at,
             published_at=comment.published_at or now,
         )
@@ -369,22 +379,79 @@ def comment_remove(*, comment, actor=None, now=None):
     return _transition(comment, Status.REMOVED, actor=actor, source=ModerationEvent.Source.COMMENTER, now=now)
 
 
-def comment_flag(*, comment, reporter, user=None, reason="", now=None):
-    """Record one reader's report; at COMMENTS_FLAGS_TO_HOLD reports, hold the comment.
+class ReportRefused(Exception):
+    """This reader identity used up its reports for the day: nothing was recorded."""
 
-    Return False when this reader had already reported this comment.
+    def __init__(self, scope, retry_after):
+        super().__init__(scope)
+        self.scope, self.retry_after = scope, retry_after
+
+
+def reports_over_budget(*, reporter, now):
+    """Which daily budget a new report from this identity would exceed ("account", "block"), or None."""
+    since = now - timedelta(days=1)
+    recent = Flag.objects.filter(created_at__gte=since)
+    per_account = settings.COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT
+    if reporter.user is not None and recent.filter(user=reporter.user).count() >= per_account:
+        return "account"
+    if recent.filter(network=reporter.network).count() >= settings.COMMENTS_REPORTS_PER_DAY_PER_BLOCK:
+        return "block"
+    return None
+
+
+def comment_flag(*, comment, reporter, reason="", now=None):
+    """Record one reader's report; when enough independent readers agree, put the comment before a moderator.
+
+    `reporter` is a comments.client.Reporter: an account or an address
+    block, never a session. Return False when this identity had already
+    reported the comment; raise ReportRefused when it used up its budget
+    for the day (COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT, ..._PER_BLOCK).
+
+    Independent readers are distinct address blocks (an account counts
+    under the block it reported from): several accounts or sessions on one
+    block are one reader. At COMMENTS_FLAGS_TO_HOLD of them an ordinary
+    comment is held, off the page. A comment that wears a badge (the post's
+    authors', a verified representative's) is never hidden by reports
+    alone: it stays public and enters the queue (review_requested_at) until
+    a moderator decides.
     """
     now = now or timezone.now()
+    if (scope := reports_over_budget(reporter=reporter, now=now)) is not None:
+        raise ReportRefused(scope, retry_after=24 * 3600)
     try:
         with transaction.atomic():
-            Flag.objects.create(comment=comment, reporter=reporter, user=user, reason=reason[:200], created_at=now)
+            Flag.objects.create(
+                comment=comment,
+                reporter=reporter.key,
+                user=reporter.user,
+                network=reporter.network,
+                network_label=reporter.network_label,
+                reason=reason[:200],
+                created_at=now,
+            )
             Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     except IntegrityError:
         return False
     comment.refresh_from_db()
-    if comment.flag_count >= settings.COMMENTS_FLAGS_TO_HOLD and comment.is_public(now):
-        flagged = policy.Reason("flags", count=comment.flag_count)
-        with transaction.atomic():
+    readers = comment.flags.independent_readers()
+    if readers < settings.COMMENTS_FLAGS_TO_HOLD or not comment.is_public(now):
+        return True
+    flagged = policy.Reason("flags", count=readers)
+    with transaction.atomic():
+        if badges.badge_for(comment, comment.post, badges.verified_pairs([comment])) is not None:
+            if comment.review_requested_at is not None:
+                return True
+            event = _transition(
+                comment,
+                comment.status,
+                actor=None,
+                source=ModerationEvent.Source.READERS,
+                why=[flagged],
+                now=now,
+                allowed_from={comment.status},
+                review_requested_at=now,
+            )
+        else:
             event = _transition(
                 comment,
                 Status.HELD,
@@ -394,7 +461,7 @@ def comment_flag(*, comment, reporter, user=None, reason="", now=None):
                 now=now,
                 reasons=[*comment.reasons, flagged.as_dict()],
             )
-            tasks.moderators_notify.enqueue(event.pk)
+        tasks.moderators_notify.enqueue(event.pk)
     return True
 
 

@@ -21,12 +21,3 @@ def own_ids(request):
 def owns(request, comment):
     user = request.user
     return comment.pk in own_ids(request) or (user.is_authenticated and comment.user_id == user.pk)
-
-
-def reporter_key(request):
-    """Who is reporting: the account, or else the browser session (created if need be)."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return f"session:{request.session.session_key}"

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from accounts.tokens import LinkRefused
 
 from . import delivery, notifications, services
 from . import session as comment_session
+from .client import reporter_of
 from .forms import ReportForm
 from .models import Comment
 from .thread import comment_permalink
@@ -38,7 +40,7 @@ def permalink(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    """Confirm on GET, report on POST: one report per reader and comment."""
+    """Confirm on GET, report on POST: one report per reader identity (account or address block) and comment."""
     comment = get_object_or_404(seen_by(request, Comment.objects.public()), pk=pk)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": ReportForm()})
@@ -47,12 +49,26 @@ def report(request, pk):
     form = ReportForm(request.POST)
     if not form.is_valid():
         return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": form}, status=400)
-    recorded = services.comment_flag(
-        comment=comment,
-        reporter=comment_session.reporter_key(request),
-        user=request.user if request.user.is_authenticated else None,
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        recorded = services.comment_flag(
+            comment=comment, reporter=reporter_of(request), reason=form.cleaned_data["reason"]
+        )
+    except services.ReportRefused as refused:
+        form.add_error(
+            None,
+            ValidationError(
+                _(
+                    "You have sent as many reports as one reader may in a day. Your reason is kept below: "
+                    "send it again tomorrow, or write to the blog's team."
+                ),
+                code="report_budget",
+            ),
+        )
+        response = render(
+            request, "comments/comment_confirm_report.html", {"comment": comment, "form": form}, status=429
+        )
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     if recorded:
         messages.success(request, _("Thank you: your report was sent to the moderators."))
     else:

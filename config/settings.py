@@ -298,7 +298,11 @@ COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 24)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
 COMMENTS_RATE_WINDOW = timedelta(minutes=env_int("COMMENTS_RATE_WINDOW_MINUTES", 10))
 COMMENTS_DUPLICATE_WINDOW = timedelta(hours=env_int("COMMENTS_DUPLICATE_WINDOW_HOURS", 24))
+# Independent readers (distinct address blocks: an IPv4 address, an IPv6 /64) whose reports put a public comment
+# before a moderator; and how many reports one account, and one address block, may make in a day.
 COMMENTS_FLAGS_TO_HOLD = env_int("COMMENTS_FLAGS_TO_HOLD", 3)
+COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT = env_int("COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT", 10)
+COMMENTS_REPORTS_PER_DAY_PER_BLOCK = env_int("COMMENTS_REPORTS_PER_DAY_PER_BLOCK", 20)
 # A verified representative speaking for their organisation is published at once.
 COMMENTS_APPROVE_VERIFIED = env_bool("COMMENTS_APPROVE_VERIFIED", True)
 

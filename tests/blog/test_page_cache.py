@@ -24,7 +24,7 @@ from comments import services
 from comments.models import Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, token_in
+from tests.comments.factories import form_data, make_comment, reporter, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def change_flags(post, other_post, rep, settings=None):
 
     def report():
         for n in range(3):
-            services.comment_flag(comment=comment, reporter=f"session:{n}")
+            services.comment_flag(comment=comment, reporter=reporter(str(n)))
 
     return report, "Reported until held.", False
 

@@ -99,3 +99,11 @@ def form_data(**fields):
 def token_in(html):
     """The form token a page offers."""
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def reporter(name="a", user=None):
+    """A reader identity for comments.services.comment_flag: its own address block (or an account on one)."""
+    from comments.client import Reporter
+
+    key = f"user:{user.pk}" if user is not None else f"net:{name}"
+    return Reporter(key=key, network=f"block-{name}", network_label=f"192.0.2.x ({name})", user=user)

@@ -15,7 +15,7 @@ from comments import delivery, notifications, services, tasks
 from comments.models import Comment, Delivery, Status, Subscription, Suppression
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import form_data, make_comment, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_readers_reports_that_hold_a_comment_tell_the_moderators(post, moderator
     settings.COMMENTS_FLAGS_TO_HOLD = 1
     comment = make_comment(post=post)
 
-    services.comment_flag(comment=comment, reporter="session:abc")
+    services.comment_flag(comment=comment, reporter=reporter("abc"))
 
     assert "held" in sent_to("mod@example.com")[0].subject
 

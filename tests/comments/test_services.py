@@ -10,7 +10,7 @@ from comments import services
 from comments.models import Comment, ModerationEvent, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import make_comment
+from tests.comments.factories import make_comment, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -169,12 +169,12 @@ def test_flags_count_once_per_reader_then_hold_the_comment(settings):
     settings.COMMENTS_FLAGS_TO_HOLD = 2
     comment = make_comment(body=BODY)
 
-    assert services.comment_flag(comment=comment, reporter="session:a", now=NOW) is True
-    assert services.comment_flag(comment=comment, reporter="session:a", now=NOW) is False
+    assert services.comment_flag(comment=comment, reporter=reporter("a"), now=NOW) is True
+    assert services.comment_flag(comment=comment, reporter=reporter("a"), now=NOW) is False
     assert comment.flag_count == 1
     assert comment.status == Status.APPROVED
 
-    assert services.comment_flag(comment=comment, reporter="session:b", now=NOW) is True
+    assert services.comment_flag(comment=comment, reporter=reporter("b"), now=NOW) is True
 
     comment.refresh_from_db()
     assert comment.status == Status.HELD

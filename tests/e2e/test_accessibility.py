@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment, Status
 from comments.services import comment_create, comment_flag
-from tests.comments.factories import make_comment
+from tests.comments.factories import make_comment, reporter
 from tests.e2e.factories import make_blog_author, make_representative, make_thread_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +26,7 @@ def make_scene():
     make_comment(post=post, status=Status.HELD, name="Promo", body="Meilleurs prix ici", reasons=[{"code": "links"}])
     reported = Comment.objects.get(name="Julien R.")
     for reader in ("a", "b", "c"):
-        comment_flag(comment=reported, reporter=f"session:{reader}")
+        comment_flag(comment=reported, reporter=reporter(str(reader)))
     return author, post
 
 

@@ -204,12 +204,15 @@ def test_reader_replies_to_a_reply(open_context, base_url, javascript):
 
 def test_reader_reports_take_a_comment_off_the_page_and_into_the_queue(page, open_context, log_in, base_url, settings):
     settings.COMMENTS_FLAGS_TO_HOLD = 2
+    # Readers on two addresses (behind the proxy that says which): reports count once per address block,
+    # so a second browser on the first address would change nothing.
+    settings.BEHIND_PROXY = True
     author = make_blog_author()
     post = make_thread_post(author)
     reported = Comment.objects.get(name="Julien R.")
 
     for reader in range(settings.COMMENTS_FLAGS_TO_HOLD):
-        browser = open_context().new_page()
+        browser = open_context(extra_http_headers={"X-Forwarded-For": f"198.51.100.{reader + 1}"}).new_page()
         browser.goto(base_url + post.get_absolute_url())
         expect(entry(browser, reported)).to_be_visible()
         entry(browser, reported).get_by_role("link", name="Signaler", exact=True).click()

@@ -18,7 +18,7 @@ from comments import services
 from comments.models import Comment, ModerationEvent, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import image_upload, make_post
-from tests.comments.factories import make_comment
+from tests.comments.factories import make_comment, reporter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +43,7 @@ def build_site():
     services.comment_approve(comment=held, moderator=moderator, note="fine")
     spam = make_comment(post=post, status=Status.PENDING)
     services.comment_mark_spam(comment=spam, moderator=moderator)
-    services.comment_flag(comment=root, reporter="session:abc", reason="rude")
+    services.comment_flag(comment=root, reporter=reporter("abc"), reason="rude")
     services.comment_edit(comment=reply, moderator=moderator, body="Edited text", note="typo")
     services.comment_create(post=post, body="As the brand", user=reader, organization=verdane, parent=root)
     return post
