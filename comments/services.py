@@ -437,30 +437,24 @@ def comment_flag(*, comment, reporter, reason="", now=None):
     if readers < settings.COMMENTS_FLAGS_TO_HOLD or not comment.is_public(now):
         return True
     flagged = policy.Reason("flags", count=readers)
+    badged = badges.badge_for(comment, comment.post, badges.verified_pairs([comment])) is not None
+    if badged and comment.review_requested_at is not None:
+        return True  # Already before a moderator.
+    if badged:  # Stays as it is, public, and enters the queue.
+        to_status, allowed_from, changes = comment.status, {comment.status}, {"review_requested_at": now}
+    else:
+        to_status, allowed_from, changes = Status.HELD, None, {"reasons": [*comment.reasons, flagged.as_dict()]}
     with transaction.atomic():
-        if badges.badge_for(comment, comment.post, badges.verified_pairs([comment])) is not None:
-            if comment.review_requested_at is not None:
-                return True
-            event = _transition(
-                comment,
-                comment.status,
-                actor=None,
-                source=ModerationEvent.Source.READERS,
-                why=[flagged],
-                now=now,
-                allowed_from={comment.status},
-                review_requested_at=now,
-            )
-        else:
-            event = _transition(
-                comment,
-                Status.HELD,
-                actor=None,
-                source=ModerationEvent.Source.READERS,
-                why=[flagged],
-                now=now,
-                reasons=[*comment.reasons, flagged.as_dict()],
-            )
+        event = _transition(
+            comment,
+            to_status,
+            actor=None,
+            source=ModerationEvent.Source.READERS,
+            why=[flagged],
+            now=now,
+            allowed_from=allowed_from,
+            **changes,
+        )
         tasks.moderators_notify.enqueue(event.pk)
     return True
 
