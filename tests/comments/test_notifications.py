@@ -426,3 +426,16 @@ def test_nothing_about_a_comment_on_a_post_readers_cannot_open_is_e_mailed_until
     draft.save()
     tasks.periodic_run()
     assert len(replies_to("thread@example.com")) == 1 and len(sent_to("lou@example.com")) == 1
+
+
+def test_subjects_are_plain_text_an_ampersand_stays_an_ampersand():
+    post = make_post(title="Tom & Jerry <live>")
+    comment = make_comment(post=post, email="lou@example.com", status=Status.PENDING)
+    mail.outbox.clear()
+
+    services.comment_approve(comment=comment, moderator=post.author)
+    tasks.periodic_run()
+
+    [message] = sent_to("lou@example.com")
+    assert "Tom & Jerry <live>" in message.subject
+    assert "&amp;" not in message.subject and "&lt;" not in message.subject
