@@ -278,7 +278,7 @@ class CommentAdmin(admin.ModelAdmin):
                 for flag in flags
             ),
         )
-        readers = len({flag.network or flag.reporter for flag in flags})  # As FlagQuerySet.independent_readers.
+        readers = len({flag.network for flag in flags if flag.network})  # As FlagQuerySet.independent_readers.
         summary = ngettext(
             "%(count)d independent reader (distinct address blocks).",
             "%(count)d independent readers (distinct address blocks).",

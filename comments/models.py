@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -322,10 +322,12 @@ class ModerationEvent(models.Model):
 
 class FlagQuerySet(models.QuerySet):
     def independent_readers(self):
-        """How many independent readers made these reports: distinct address blocks (older rows: identities)."""
-        return self.aggregate(readers=Count(Coalesce(NullIf("network", models.Value("")), "reporter"), distinct=True))[
-            "readers"
-        ]
+        """How many independent readers made these reports: distinct address blocks.
+
+        Reports recorded before blocks were (by browser session) have none
+        and count for no reader: a session costs nothing to multiply.
+        """
+        return self.exclude(network="").aggregate(readers=Count("network", distinct=True))["readers"]
 
 
 class Flag(models.Model):

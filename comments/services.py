@@ -6,11 +6,12 @@ records a ModerationEvent saying who or what decided, from what status to
 what status, and why. No function here deletes a comment or edits its text.
 """
 
+import hashlib
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -388,15 +389,31 @@ class ReportRefused(Exception):
 
 
 def reports_over_budget(*, reporter, now):
-    """Which daily budget a new report from this identity would exceed ("account", "block"), or None."""
-    since = now - timedelta(days=1)
-    recent = Flag.objects.filter(created_at__gte=since)
+    """Which daily budget this identity's reports of the last 24 hours exceed ("account", "block"), or None."""
+    recent = Flag.objects.filter(created_at__gt=now - timedelta(days=1))
     per_account = settings.COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT
-    if reporter.user is not None and recent.filter(user=reporter.user).count() >= per_account:
+    if reporter.user is not None and recent.filter(user=reporter.user).count() > per_account:
         return "account"
-    if recent.filter(network=reporter.network).count() >= settings.COMMENTS_REPORTS_PER_DAY_PER_BLOCK:
+    if recent.filter(network=reporter.network).count() > settings.COMMENTS_REPORTS_PER_DAY_PER_BLOCK:
         return "block"
     return None
+
+
+def _lock_reporter(reporter):
+    """Count one identity's reports one at a time, until the transaction ends.
+
+    On PostgreSQL each identity (its account, its block) takes a transaction
+    advisory lock, in a fixed order so two reports cannot deadlock. SQLite
+    needs none: the transaction's first write holds the database's one
+    write lock until it commits.
+    """
+    if connection.vendor != "postgresql":
+        return
+    names = {f"block:{reporter.network}", *([f"user:{reporter.user.pk}"] if reporter.user is not None else [])}
+    keys = sorted(int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True) for name in names)
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def comment_flag(*, comment, reporter, reason="", now=None):
@@ -416,10 +433,13 @@ def comment_flag(*, comment, reporter, reason="", now=None):
     a moderator decides.
     """
     now = now or timezone.now()
-    if (scope := reports_over_budget(reporter=reporter, now=now)) is not None:
-        raise ReportRefused(scope, retry_after=24 * 3600)
     try:
         with transaction.atomic():
+            # One transaction: the comment's row is locked first (its count), then the identity, so
+            # concurrent reports on one comment, or from one identity, are counted one at a time:
+            # none slips past a budget, and the hold is decided once.
+            Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+            _lock_reporter(reporter)
             Flag.objects.create(
                 comment=comment,
                 reporter=reporter.key,
@@ -429,34 +449,39 @@ def comment_flag(*, comment, reporter, reason="", now=None):
                 reason=reason[:200],
                 created_at=now,
             )
-            Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+            if (scope := reports_over_budget(reporter=reporter, now=now)) is not None:
+                raise ReportRefused(scope, retry_after=24 * 3600)  # Rolls the report back.
+            comment.refresh_from_db()
+            _reports_decide(comment, now=now)
     except IntegrityError:
         return False
-    comment.refresh_from_db()
+    return True
+
+
+def _reports_decide(comment, *, now):
+    """Put a reported comment before a moderator once enough independent readers agree (see comment_flag)."""
     readers = comment.flags.independent_readers()
     if readers < settings.COMMENTS_FLAGS_TO_HOLD or not comment.is_public(now):
-        return True
+        return
     flagged = policy.Reason("flags", count=readers)
     badged = badges.badge_for(comment, comment.post, badges.verified_pairs([comment])) is not None
     if badged and comment.review_requested_at is not None:
-        return True  # Already before a moderator.
+        return  # Already before a moderator.
     if badged:  # Stays as it is, public, and enters the queue.
         to_status, allowed_from, changes = comment.status, {comment.status}, {"review_requested_at": now}
     else:
         to_status, allowed_from, changes = Status.HELD, None, {"reasons": [*comment.reasons, flagged.as_dict()]}
-    with transaction.atomic():
-        event = _transition(
-            comment,
-            to_status,
-            actor=None,
-            source=ModerationEvent.Source.READERS,
-            why=[flagged],
-            now=now,
-            allowed_from=allowed_from,
-            **changes,
-        )
-        tasks.moderators_notify.enqueue(event.pk)
-    return True
+    event = _transition(
+        comment,
+        to_status,
+        actor=None,
+        source=ModerationEvent.Source.READERS,
+        why=[flagged],
+        now=now,
+        allowed_from=allowed_from,
+        **changes,
+    )
+    tasks.moderators_notify.enqueue(event.pk)
 
 
 def comment_requeue(*, comment, moderator, note="", now=None):

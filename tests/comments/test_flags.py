@@ -5,10 +5,13 @@ address, addresses across an IPv6 /64, several accounts on one address,
 and reports aimed at the author's and the brand's answers.
 """
 
+import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,7 +20,7 @@ from comments import services
 from comments.models import Comment, Flag, ModerationEvent, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import form_data, make_comment, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +300,69 @@ def test_the_author_whose_answer_is_under_review_is_told_so_and_nobody_else_is(c
     notice = "Readers reported your comment: a moderator will review it. It stays published meanwhile."
     assert notice in own and "By the author." in own
     assert notice not in other and "By the author." in other
+
+
+def test_reports_from_browser_sessions_keep_no_session_key_and_count_for_no_reader(settings):
+    """The migration forgets the session keys (each is a session cookie) that older reports named readers by."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("comments.migrations.0010_reports_count_readers_not_sessions")
+    settings.COMMENTS_FLAGS_TO_HOLD = 2
+    comment = make_comment()
+    Flag.objects.create(comment=comment, reporter="session:abcdefghijklmnopqrstuvwxyz012345", reason="old")
+    Flag.objects.create(comment=comment, reporter="session:zyxwvutsrqponmlkjihgfedcba543210")
+
+    migration.forget_session_keys(apps, None)
+
+    reporters = list(Flag.objects.values_list("reporter", flat=True))
+    assert len(set(reporters)) == 2
+    assert all(key.startswith("session:") and "abcdefgh" not in key and "zyxwvuts" not in key for key in reporters)
+    assert comment.flags.independent_readers() == 0
+    reader("203.0.113.1").post(report_url(comment))
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED  # One reader now, not three.
+
+
+def race(calls):
+    """Run the calls at the same moment, each in its own thread and database connection; return their outcomes."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        barrier.wait()
+        try:
+            outcomes.append(call())
+        except services.ReportRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_sent_at_once_do_not_overrun_a_budget_or_hold_twice(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite lets one writer in at a time, so no race can happen")
+    settings.COMMENTS_REPORTS_PER_DAY_PER_BLOCK = 3
+    settings.COMMENTS_FLAGS_TO_HOLD = 3
+    post = make_post()
+    targets = [make_comment(post=post) for _ in range(8)]
+    reported = make_comment(post=post)
+
+    one_block = race([partial(services.comment_flag, comment=c, reporter=reporter("same")) for c in targets])
+    many = race([partial(services.comment_flag, comment=reported, reporter=reporter(f"r{n}")) for n in range(6)])
+
+    assert sorted(one_block, key=str) == [True] * 3 + ["refused"] * 5
+    assert Flag.objects.filter(network="block-same").count() == 3
+    assert many == [True] * 6
+    reported.refresh_from_db()
+    assert (reported.status, reported.flag_count) == (Status.HELD, 6)
+    assert reported.events.filter(source=ModerationEvent.Source.READERS).count() == 1
