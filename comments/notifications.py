@@ -70,6 +70,8 @@ def moderators_notify(*, event_id, now=None):
     event = ModerationEvent.objects.select_related("comment__post").filter(pk=event_id).first()
     if event is None or event.comment.status != event.to_status:
         return []  # Decided since: nothing left to look at.
+    if event.from_status == event.to_status and event.comment.review_requested_at is None:
+        return []  # Readers' reports on a badged comment that a moderator answered since.
     comment = event.comment
     context = {"comment": comment, "post": comment.post, "event": event, "admin_url": admin_url(comment)}
     return [
@@ -106,13 +108,12 @@ def moderation_digest_send(*, now=None):
         return 0
     now = now or timezone.now()
     start, end = digest_period(now)
-    entered = (
-        ModerationEvent.objects.filter(
-            created_at__gte=start, created_at__lt=end, to_status__in=[Status.PENDING, Status.HELD]
-        )
-        .exclude(from_status=F("to_status"))
-        .values_list("comment_id", flat=True)
+    entered = ModerationEvent.objects.filter(created_at__gte=start, created_at__lt=end).filter(
+        # Entered the queue: a new status to wait in, or readers' reports that put a badged comment there.
+        (Q(to_status__in=[Status.PENDING, Status.HELD]) & ~Q(from_status=F("to_status")))
+        | Q(source=ModerationEvent.Source.READERS)
     )
+    entered = entered.values_list("comment_id", flat=True)
     comments = list(Comment.objects.queue().filter(pk__in=entered).select_related("post"))
     if not comments:
         return 0

@@ -99,6 +99,43 @@ def test_readers_reports_that_hold_a_comment_tell_the_moderators(post, moderator
     assert "held" in sent_to("mod@example.com")[0].subject
 
 
+def test_reports_on_the_authors_answer_tell_the_moderators_it_stays_published(post, moderators, settings):
+    settings.COMMENTS_FLAGS_TO_HOLD = 1
+    answer = make_comment(post=post, user=post.author, name=post.author.display_name)
+
+    services.comment_flag(comment=answer, reporter=reporter("abc"))
+
+    [message] = sent_to("mod@example.com")
+    assert "Readers reported a comment" in message.subject
+    assert "it stays published until a moderator decides" in message.body
+    assert "will be published on" not in message.body
+
+
+def test_a_review_answered_before_the_worker_runs_tells_nobody(post, moderators, settings):
+    settings.COMMENTS_FLAGS_TO_HOLD = 1
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    answer = make_comment(post=post, user=post.author, name=post.author.display_name)
+    services.comment_flag(comment=answer, reporter=reporter("abc"))
+    event = answer.events.get()
+    services.comment_approve(comment=answer, moderator=post.author)
+
+    assert notifications.moderators_notify(event_id=event.pk) == []
+
+
+def test_the_digest_lists_a_badged_answer_that_reports_put_in_the_queue(post, moderators, settings):
+    settings.NOTIFICATIONS_MODERATOR_DIGEST = "hourly"
+    settings.COMMENTS_FLAGS_TO_HOLD = 1
+    answer = make_comment(post=post, user=post.author, name=post.author.display_name)
+    services.comment_flag(comment=answer, reporter=reporter("abc"), now=SUBMITTED)
+
+    with time_machine.travel(SUBMITTED + timedelta(hours=1)):
+        notifications.moderation_digest_send()
+
+    message = sent_to("mod@example.com")[0]
+    assert f"/admin/comments/comment/{answer.pk}/change/" in message.body
+    assert "reported, still public" in message.body
+
+
 def test_with_a_digest_moderators_get_one_email_per_period_instead(post, moderators, settings):
     settings.NOTIFICATIONS_MODERATOR_DIGEST = "hourly"
     first = send(post, body="First words.")
