@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from blog.text_limits import WholeTextMixin
+
 from .badges import Voices
 from .models import Comment
 
@@ -18,7 +20,7 @@ REJECTION_REASONS = [
 ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(WholeTextMixin, forms.Form):
     """A bulk decision with its reason, kept in the audit trail."""
 
     reason = forms.ChoiceField(label=_("Reason"), choices=REJECTION_REASONS, widget=forms.RadioSelect)
@@ -50,14 +52,14 @@ class DecisionForm(forms.Form):
         return f"{label}: {note}" if note else str(label)
 
 
-class SpamForm(forms.Form):
+class SpamForm(WholeTextMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def why(self):
         return self.cleaned_data["note"].strip()
 
 
-class ExtendDelayForm(forms.Form):
+class ExtendDelayForm(WholeTextMixin, forms.Form):
     hours = forms.IntegerField(
         label=_("Hours to add"),
         min_value=1,
@@ -71,7 +73,7 @@ class ExtendDelayForm(forms.Form):
         return self.cleaned_data["note"].strip()
 
 
-class CommentChangeForm(forms.ModelForm):
+class CommentChangeForm(WholeTextMixin, forms.ModelForm):
     """The admin's comment form: the text may change, but never without a reason and a trace."""
 
     edit_note = forms.CharField(

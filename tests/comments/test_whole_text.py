@@ -148,3 +148,19 @@ def test_an_over_long_bio_is_refused_whole(client, reader):
     assert not MAXLENGTH.search(response.text)  # Sent again, it is not cut either.
     reader.refresh_from_db()
     assert reader.bio == ""
+
+
+def test_no_moderation_form_draws_a_maxlength_either(admin_client, post):
+    """A moderator's reason or edit note is text too: the browser cuts it no more than a reader's."""
+    comment = make_comment(post=post, status="pending")
+    changelist = reverse("admin:comments_comment_changelist")
+    pages = {
+        "comment page": admin_client.get(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "reject page": admin_client.post(changelist, {"action": "reject", "_selected_action": [comment.pk]}),
+        "spam page": admin_client.post(changelist, {"action": "mark_spam", "_selected_action": [comment.pk]}),
+        "delay page": admin_client.post(changelist, {"action": "extend_delay", "_selected_action": [comment.pk]}),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert 'name="note"' in response.text or 'name="edit_note"' in response.text, name
+        assert not MAXLENGTH.search(response.text), name
