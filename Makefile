@@ -59,10 +59,11 @@ serve: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
 
-## Every check: lint, format, Django's checks, migrations up to date, the test suite.
+## Every check: lint, format, the layers (import-linter), Django's checks, migrations up to date, the test suite.
 test: $(VENV)/.dev node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from blog import images
-from blog.images import ImageUploadField
+from core import images
+from core.images import ImageUploadField
 
 from . import services
 from .forms import UserChangeAdminForm, UserCreationAdminForm

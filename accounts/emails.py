@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-from blog.bidi import balance
+from core.bidi import balance
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def message_render(*, template, context, language=None):
 
     The subject starts with the blog's name and is kept on one line: a
     header cannot hold a line break. The templates isolate each reader's
-    string in it (blog.bidi); the whole is balanced too, so that nothing it
+    string in it (core.bidi); the whole is balanced too, so that nothing it
     leaves open turns around what a mail client shows after it.
     """
     context = {"blog_title": settings.BLOG_TITLE, **context}

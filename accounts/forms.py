@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from blog.images import ImageUploadField, reencode
-from blog.text_limits import WholeTextMixin
+from core.images import ImageUploadField, reencode
+from core.text_limits import WholeTextMixin
 
 from .impersonation import imitated
 from .models import User

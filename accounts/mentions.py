@@ -32,9 +32,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.bidi import isolate
 from comments.delivery import Outcome, deliver
 from comments.models import Comment, Delivery
+from core.bidi import isolate
 
 from .emails import absolute_url
 from .models import Membership, Mention, Organization

@@ -7,8 +7,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.bidi import isolate
-from blog.plain_text import validate_decodable, validate_name
+from core.bidi import isolate
+from core.plain_text import validate_decodable, validate_name
 
 
 def same_address(stored, typed):

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from comments.client import client_ip
+from core.client import client_ip
 
 from .models import User
 

@@ -1,9 +1,4 @@
-"""Signed tokens for links in e-mails, and the one that confirms a new account's address.
-
-`signed_token` and `token_data` are the one way the blog signs and reads
-the tokens of its links (account confirmation here, reply subscriptions
-and unsubscribe links in comments.notifications): django.core.signing with
-SECRET_KEY, a salt per purpose, an optional maximum age.
+"""The token that confirms a new account's address (signed with core.tokens).
 
 A new account is created inactive and flagged `awaiting_confirmation`
 (rather than active with an "unconfirmed" flag): Django's login, password
@@ -20,33 +15,12 @@ the account is confirmed.
 """
 
 from django.conf import settings
-from django.core import signing
+
+from core.tokens import LinkRefused, signed_token, token_data
 
 from .models import User
 
 SALT = "accounts.signup-confirmation"
-
-
-class LinkRefused(ValueError):
-    """A signed link that cannot be used; `reason` is "expired" or "invalid" (altered, or for another purpose)."""
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def signed_token(data, *, salt):
-    return signing.dumps(data, salt=salt)
-
-
-def token_data(token, *, salt, max_age=None):
-    """The data a token signed under `salt` carries; raise LinkRefused when it is too old or not genuine."""
-    try:
-        return signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        raise LinkRefused("expired") from None
-    except signing.BadSignature:
-        raise LinkRefused("invalid") from None
 
 
 class ConfirmationRefused(LinkRefused):

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blog.bidi import isolate
-from blog.plain_text import validate_name
-from blog.text_limits import WholeTextMixin
+from core.bidi import isolate
+from core.plain_text import validate_name
+from core.text_limits import WholeTextMixin
 
 from . import services
 from .emails import MailLink, absolute_url, mail_link, mail_send

@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from blog.bidi import bdi, isolate
+from core.bidi import bdi, isolate
 
 from . import mentions, services, throttle
 from .models import Membership

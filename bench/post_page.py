@@ -65,8 +65,8 @@ def make_post(author, slug, published_at):
 
 def add_comments(post, count, rng):
     """Create `count` approved comments, by depth level, each level in one bulk insert."""
-    from blog.sanitize import render_reader_text
     from comments.models import Comment
+    from core.sanitize import render_reader_text
 
     start = post.published_at + timedelta(minutes=1)
     shares = [round(count * share) for share in DEPTH_SHARES]

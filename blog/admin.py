@@ -4,7 +4,8 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .bidi import isolate
+from core.bidi import isolate
+
 from .forms import ImportForm, PostAdminForm
 from .models import Post, Redirect
 from .wordpress.disqus import import_disqus

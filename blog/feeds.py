@@ -3,7 +3,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .bidi import isolate
+from core.bidi import isolate
+
 from .models import Post
 
 

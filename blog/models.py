@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import images
-from .bidi import isolate
-from .sanitize import clean_post_html
+from core import images
+from core.bidi import isolate
+from core.sanitize import clean_post_html
 
 COVER_SIZE = (1600, 900)
 THUMBNAIL_SIZE = (480, 270)

@@ -100,7 +100,7 @@ SITE_VERSION = "blog:page-version:site"
 
 # Part of every page key: a new shape of Entry, or of the pages drawn, gets new keys, so a process never
 # reads an entry of another release from a shared cache (Redis keeps them across a deployment).
-# 3: readers' strings isolated (blog.bidi).
+# 3: readers' strings isolated (core.bidi).
 _FORMAT = 3
 
 

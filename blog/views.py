@@ -12,10 +12,10 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from comments import services
 from comments import session as comment_session
-from comments.client import client_ip, user_agent
 from comments.forms import CommentForm, new_form_token, token_reader
 from comments.policy import Outcome
 from comments.thread import comment_permalink, thread_for
+from core.client import client_ip, user_agent
 
 from . import page_cache
 from .models import Post

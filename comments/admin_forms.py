@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from blog.text_limits import WholeTextMixin
+from core.text_limits import WholeTextMixin
 
 from .badges import Voices
 from .models import Comment

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from blog.bidi import isolate
+from core.bidi import isolate
 
 
 @dataclass(frozen=True)

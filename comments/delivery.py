@@ -42,7 +42,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.emails import absolute_url, context_freeze, context_thaw, message_render, message_send
-from accounts.tokens import signed_token, token_data
+from core.tokens import signed_token, token_data
 
 from .models import Delivery, Suppression
 

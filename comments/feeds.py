@@ -6,8 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from blog.bidi import isolate
 from blog.models import Post
+from core.bidi import isolate
 
 from .models import Comment
 

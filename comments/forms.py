@@ -9,9 +9,9 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
 from accounts.impersonation import imitated
-from blog.bidi import isolate
-from blog.plain_text import validate_name, validate_plain_text
-from blog.text_limits import WholeTextMixin
+from core.bidi import isolate
+from core.plain_text import validate_name, validate_plain_text
+from core.text_limits import WholeTextMixin
 
 from .badges import Voices
 from .models import Comment

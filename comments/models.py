@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.bidi import isolate
-from blog.sanitize import render_reader_text
+from core.bidi import isolate
+from core.sanitize import render_reader_text
 
 
 class Status(models.TextChoices):
@@ -334,7 +334,7 @@ class Flag(models.Model):
     """A reader's report of a public comment; one per reader identity and comment.
 
     The identity (`reporter`) is the account, or else the address block it
-    came from (comments.client.Reporter): sessions cost nothing, so they do
+    came from (core.client.Reporter): sessions cost nothing, so they do
     not make readers. `network` is the keyed digest of the block for every
     report, so several accounts on one block count as one reader, and the
     daily budgets count it; no address is kept.

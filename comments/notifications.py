@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from accounts import mentions
 from accounts.emails import MailLink, absolute_url, mail_link
-from accounts.tokens import LinkRefused, signed_token, token_data
 from blog.models import Post
+from core.tokens import LinkRefused, signed_token, token_data
 
 from .delivery import Outcome, deliver, normalize
 from .models import Comment, Delivery, ModerationEvent, Status, Subscription

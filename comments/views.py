@@ -7,13 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
-from accounts.tokens import LinkRefused
+from core.tokens import LinkRefused
 
 from . import delivery, notifications, services
 from . import session as comment_session
-from .client import reporter_of
 from .forms import ReportForm
 from .models import Comment
+from .reporters import reporter_of
 from .thread import comment_permalink
 
 

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    # The blog's own apps, lowest layer first (docs/architecture.md).
+    "core",
     "accounts",
     "blog",
     "comments",

@@ -15,7 +15,7 @@ only a WordPress plugin knows how to draw. Here:
 - text without paragraphs gets them as WordPress would show it (blank lines
   between paragraphs, a single line break kept as <br>); HTML that already
   has its paragraphs is left as it is;
-- Post.save() then runs the result through blog.sanitize, like every body.
+- Post.save() then runs the result through core.sanitize, like every body.
 
 A comment is plain text on this blog (escaped when shown), so its HTML is
 read back to text: tags are dropped, a link keeps its address, entities are

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from blog.bidi import isolate
+from core.bidi import isolate
 
 EXAMPLES = 5
 

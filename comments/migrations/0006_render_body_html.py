@@ -11,7 +11,7 @@ BATCH = 500
 
 
 def render_bodies(apps, schema_editor):
-    from blog.sanitize import render_reader_text
+    from core.sanitize import render_reader_text
 
     Comment = apps.get_model("comments", "Comment")
     batch = []

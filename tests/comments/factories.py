@@ -103,7 +103,7 @@ def token_in(html):
 
 def reporter(name="a", user=None):
     """A reader identity for comments.services.comment_flag: its own address block (or an account on one)."""
-    from comments.client import Reporter
+    from comments.reporters import Reporter
 
     key = f"user:{user.pk}" if user is not None else f"net:{name}"
     return Reporter(key=key, network=f"block-{name}", network_label=f"192.0.2.x ({name})", user=user)

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Membership, Organization
-from blog.sanitize import render_reader_text
 from comments import session as comment_session
 from comments.models import Comment, Status
+from core.sanitize import render_reader_text
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 

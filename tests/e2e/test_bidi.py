@@ -17,8 +17,8 @@ from django.utils.html import escape
 
 from accounts.models import Organization
 from accounts.services import membership_request, membership_verify
-from blog.bidi import PDI, RLE, RLI, RLO, bdi
 from comments.models import Status
+from core.bidi import PDI, RLE, RLI, RLO, bdi
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment

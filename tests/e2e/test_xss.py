@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from blog.sanitize import render_reader_text
 from comments.forms import CommentForm, new_form_token
 from comments.models import Comment, Status
+from core.sanitize import render_reader_text
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data

@@ -23,7 +23,7 @@ what they hold.
 import unicodedata
 from html.parser import HTMLParser
 
-from blog.bidi import EMBEDDINGS, ISOLATES, PDF, PDI
+from core.bidi import EMBEDDINGS, ISOLATES, PDF, PDI
 
 MOVING = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 BLOCKS = frozenset({

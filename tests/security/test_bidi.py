@@ -22,9 +22,9 @@ from accounts import mentions
 from accounts.models import Organization
 from accounts.services import membership_request, membership_revoke, membership_verify
 from accounts.verification import verification_link_send
-from blog.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
 from comments import delivery, notifications, services
 from comments.models import Comment, Status, Subscription
+from core.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import image_upload, make_post
 from tests.comments.factories import form_data, make_comment
@@ -201,7 +201,7 @@ def test_the_messages_after_a_request_isolate_the_organisation(client):
     organization = Organization.objects.create(name=ORG, slug="verdane")
     client.force_login(make_user(display_name="Léa"))
 
-    # The role form now refuses bidi controls (blog.plain_text.validate_name); the organisation's name may hold them.
+    # The role form now refuses bidi controls (core.plain_text.validate_name); the organisation's name may hold them.
     data = {"organization": organization.pk, "role": "Community manager", "email": ""}
     response = client.post(reverse("accounts:verification_request"), data, follow=True)
 

@@ -1,7 +1,7 @@
 """Every door where a reader sets a name refuses invisible and reordering characters, and keeps the text.
 
 The comment form, sign-up, the profile and the membership request all use
-blog.plain_text.validate_name; each refusal says why (with the character's
+core.plain_text.validate_name; each refusal says why (with the character's
 code point) and gives the form back with what was typed.
 """
 

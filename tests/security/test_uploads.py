@@ -19,8 +19,8 @@ from PIL import ExifTags, Image, PngImagePlugin
 
 from accounts.admin import OrganizationForm
 from accounts.models import Organization
-from blog.images import reencode, validate_image
 from blog.models import Post
+from core.images import reencode, validate_image
 from tests.accounts.factories import make_user
 from tests.blog.factories import image_bytes
 
@@ -62,7 +62,7 @@ def errors_for(content, name="upload.png"):
 
 
 def test_a_cover_keeps_no_gps_position(admin_client):
-    from tests.blog.test_images import admin_post_data
+    from tests.core.test_images import admin_post_data
 
     author = make_user(is_staff=True)
     upload = SimpleUploadedFile("phone.jpg", photo_with_gps())

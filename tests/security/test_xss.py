@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.forms import ProfileForm
 from blog.models import Post
-from blog.sanitize import clean_post_html, render_reader_text
 from comments.forms import CommentForm, new_form_token
 from comments.models import Comment, Status
+from core.sanitize import clean_post_html, render_reader_text
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data, make_comment

@@ -18,9 +18,9 @@ from PIL import Image, ImageDraw
 
 from accounts.models import Membership, Organization, User
 from accounts.services import membership_request, membership_verify
-from blog import images
 from blog.models import Post
 from comments.models import Comment, ModerationEvent
+from core import images
 
 from ._demo_content import AUTHOR, BRAND, BRAND_REPRESENTATIVE, CO_AUTHOR, MODERATOR, POSTS
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from comments.client import client_ip
+from core.client import client_ip
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
-"""blog.sanitize: what survives in a post body, and how a reader's text is shown."""
+"""core.sanitize: what survives in a post body, and how a reader's text is shown."""
 
 import pytest
 
-from blog.sanitize import clean_post_html, render_reader_text
+from core.sanitize import clean_post_html, render_reader_text
 from tests.blog.factories import make_post
 
 YOUTUBE = '<iframe src="https://www.youtube-nocookie.com/embed/abc123" title="A video" allowfullscreen></iframe>'

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from blog.plain_text import validate_name
+from core.plain_text import validate_name
 
 REFUSED = [
     # Bidirectional controls: embeddings, overrides, isolates, marks.

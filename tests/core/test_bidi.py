@@ -1,10 +1,10 @@
-"""blog.bidi: what a string opens it closes, what it closes it opened, and it is isolated where no markup goes."""
+"""core.bidi: what a string opens it closes, what it closes it opened, and it is isolated where no markup goes."""
 
 import pytest
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
-from blog.bidi import FSI, LRE, LRI, LRO, PDF, PDI, RLE, RLI, RLO, balance, bdi, isolate
+from core.bidi import FSI, LRE, LRI, LRO, PDF, PDI, RLE, RLI, RLO, balance, bdi, isolate
 
 # (what was typed, balanced)
 BALANCE = [

@@ -1,9 +1,8 @@
-"""What the request says about the poster, for the policy's spam and rate rules."""
+"""What the request says about who sent it: the client address, its block, the user agent."""
 
 import hashlib
 import hmac
 import ipaddress
-from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -63,27 +62,3 @@ def block_label(block):
         return block.rsplit(".", 1)[0] + ".x"
     groups = ipaddress.ip_network(block).network_address.exploded.split(":")[:3]
     return ":".join(group.lstrip("0") or "0" for group in groups) + ":…"
-
-
-@dataclass(frozen=True)
-class Reporter:
-    """Who reports a comment, as an identity that costs something to multiply.
-
-    `key` is the account ("user:<id>"), or else the address block
-    ("net:<digest>"): a new browser session is free, a new account or a new
-    block of addresses is not. `network` is the block's digest for every
-    report, an account's included, so reports from one block count once.
-    """
-
-    key: str
-    network: str
-    network_label: str
-    user: object = None
-
-
-def reporter_of(request):
-    block = address_block(client_ip(request))
-    network = block_key(block)
-    user = request.user if request.user.is_authenticated else None
-    key = f"user:{user.pk}" if user is not None else f"net:{network or 'unknown'}"
-    return Reporter(key=key, network=network, network_label=block_label(block), user=user)

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from blog.forms import PostAdminForm
-from blog.images import validate_image
 from blog.models import Post
+from core.images import validate_image
 from tests.accounts.factories import make_author
 from tests.blog.factories import image_bytes, image_upload, make_post, png_declaring_size
 

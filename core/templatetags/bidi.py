@@ -1,4 +1,4 @@
-"""{% load bidi %}: readers' text that cannot reorder the page around it (see blog.bidi).
+"""{% load bidi %}: readers' text that cannot reorder the page around it (see core.bidi).
 
 <span class="comment-author">{{ comment.name|bdi }}</span>    inline, in HTML
 <div class="comment-text" dir="auto">{{ comment.body_html|safe }}</div>   a block
@@ -8,7 +8,7 @@
 from django import template
 from django.template.defaultfilters import stringfilter
 
-from blog import bidi as _bidi
+from core import bidi as _bidi
 
 register = template.Library()
 
