@@ -29,7 +29,7 @@ from core.bidi import bdi, isolate
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
 from .diff import word_diff
-from .models import Comment, Delivery, Flag, Status, Subscription, Suppression, public_q, queue_q
+from .models import WAITING, Comment, Delivery, Flag, Status, Subscription, Suppression, public_q, queue_q
 from .policy import Reason
 from .thread import context_of
 
@@ -193,7 +193,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        if request.GET.get(StatusFilter.parameter_name, QUEUE) in (QUEUE, Status.PENDING, Status.HELD):
+        if request.GET.get(StatusFilter.parameter_name, QUEUE) in (QUEUE, *WAITING):
             # What goes public soonest first; held comments, which never go
             # public by themselves, after them, oldest first.
             return [F("publish_at").asc(nulls_last=True), "created_at"]

@@ -21,6 +21,11 @@ class Status(models.TextChoices):
     REMOVED = "removed", _("Removed by its author")
 
 
+# The statuses of a comment that waits for a moderator or for its publication time: the queue's, and what
+# a writer still sees alone. Named once, so no copy forgets one.
+WAITING = (Status.PENDING, Status.HELD)
+
+
 def public_q(now=None, prefix=""):
     """The one rule of visibility, as a filter usable from any related model.
 
@@ -35,9 +40,7 @@ def public_q(now=None, prefix=""):
 
 def queue_q(prefix=""):
     """What waits for a moderator: pending and held comments, and public ones that reports put in review."""
-    return Q(**{f"{prefix}status__in": [Status.PENDING, Status.HELD]}) | Q(
-        **{f"{prefix}review_requested_at__isnull": False}
-    )
+    return Q(**{f"{prefix}status__in": WAITING}) | Q(**{f"{prefix}review_requested_at__isnull": False})
 
 
 def _waiting_own_q(own_ids, user):
@@ -45,7 +48,7 @@ def _waiting_own_q(own_ids, user):
     own = Q(pk__in=list(own_ids)) if own_ids else Q(pk__in=[])
     if user is not None and user.is_authenticated:
         own |= Q(user=user)
-    return own & Q(status__in=[Status.PENDING, Status.HELD])
+    return own & Q(status__in=WAITING)
 
 
 class CommentQuerySet(models.QuerySet):

@@ -34,7 +34,7 @@ from blog.models import Post
 from core.tokens import LinkRefused, signed_token, token_data
 
 from .delivery import Outcome, deliver, normalize
-from .models import Comment, Delivery, ModerationEvent, Status, Subscription
+from .models import WAITING, Comment, Delivery, ModerationEvent, Status, Subscription
 
 CONFIRM_SALT = "comments.subscription-confirm"
 # A reader's subscription ends with their comment if it is taken off the blog.
@@ -110,8 +110,7 @@ def moderation_digest_send(*, now=None):
     start, end = digest_period(now)
     entered = ModerationEvent.objects.filter(created_at__gte=start, created_at__lt=end).filter(
         # Entered the queue: a new status to wait in, or readers' reports that put a badged comment there.
-        (Q(to_status__in=[Status.PENDING, Status.HELD]) & ~Q(from_status=F("to_status")))
-        | Q(source=ModerationEvent.Source.READERS)
+        (Q(to_status__in=WAITING) & ~Q(from_status=F("to_status"))) | Q(source=ModerationEvent.Source.READERS)
     )
     entered = entered.values_list("comment_id", flat=True)
     comments = list(Comment.objects.queue().filter(pk__in=entered).select_related("post"))

@@ -21,7 +21,7 @@ from accounts.models import User
 
 from . import badges, policy, tasks
 from .delivery import normalize
-from .models import Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
+from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
 
 
 class CommentRefused(Exception):
@@ -176,7 +176,7 @@ def comment_create(
                 reasons=reasons,
                 created_at=now,
             )
-            if comment.status in (Status.PENDING, Status.HELD):
+            if comment.status in WAITING:
                 tasks.moderators_notify.enqueue(event.pk)
             elif comment.status == Status.APPROVED:
                 tasks.publication_announce.enqueue(comment.pk)
@@ -556,7 +556,7 @@ def comment_reply(*, parent, author, body, organization=None, now=None):
     post (comments.badges).
     """
     now = now or timezone.now()
-    if not parent.is_public(now) and parent.status not in (Status.PENDING, Status.HELD):
+    if not parent.is_public(now) and parent.status not in WAITING:
         raise TransitionRefused("Only a public comment or one in the queue can be answered.")
     with transaction.atomic():
         if not parent.is_public(now):
