@@ -107,9 +107,8 @@ class PostDetailView(DetailView):
         reply_to = request.GET.get("reply_to", "")
         initial = {"parent": int(reply_to)} if is_number(reply_to) else {}
         if not page_cache.applies(request, slug=kwargs["slug"]):
-            self.object = post = self.get_object()
-            form = CommentForm(user=request.user, initial=initial, reader=token_reader(request), post_id=post.pk)
-            return self.render_page(form)
+            self.object = self.get_object()
+            return self.render_page(self.comment_form(initial=initial))
 
         key = page_cache.key_for(request)
         if (page := page_cache.fetch(key)) is None:
@@ -118,7 +117,7 @@ class PostDetailView(DetailView):
             versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
             # The page's tokens are holes, filled for each reader by page_cache.respond().
             initial = {**initial, "token": page_cache.FORM_TOKEN_HOLE}
-            form = CommentForm(user=request.user, initial=initial, reader="", post_id=self.object.pk)
+            form = self.comment_form(initial=initial, reader="")
             response = self.render_page(form, now=now, versions=versions, csrf_token=page_cache.CSRF_HOLE).render()
             if response.status_code != 200:
                 return response
@@ -138,13 +137,7 @@ class PostDetailView(DetailView):
             context = {"body": request.POST.get("body", ""), "name": request.POST.get("name", "")}
             return render(request, "blog/comment_not_sent.html", context, status=404)
         # The token was drawn for the secret this POST carries, which CsrfViewMiddleware has just checked.
-        form = CommentForm(
-            request.POST,
-            user=request.user,
-            replyable=post.comments.public(),
-            reader=token_reader(request),
-            post_id=post.pk,
-        )
+        form = self.comment_form(request.POST)
         if not post.comments_open():
             return self.closed(form)
         if not form.is_valid():
@@ -187,18 +180,23 @@ class PostDetailView(DetailView):
             comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
         )
 
+    def comment_form(self, data=None, *, initial=None, reader=None):
+        """The comment form of this post, its token drawn for this reader (`reader=""`: a hole the cache fills)."""
+        return CommentForm(
+            data,
+            user=self.request.user,
+            initial=initial,
+            replyable=self.object.comments.public(),
+            reader=token_reader(self.request) if reader is None else reader,
+            post_id=self.object.pk,
+        )
+
     def sent_again(self):
         """The page for a comment the CSRF check refused: its text, a fresh token and the reason."""
         post = self.object
         data = self.request.POST.copy()
         data["token"] = new_form_token(reader=token_reader(self.request), post_id=post.pk)
-        form = CommentForm(
-            data,
-            user=self.request.user,
-            replyable=post.comments.public(),
-            reader=token_reader(self.request),
-            post_id=post.pk,
-        )
+        form = self.comment_form(data)
         message = _(
             "Your session changed before your comment was sent (you logged in or out, perhaps in another tab): "
             "it was not published. Your text is kept below: send it again."
