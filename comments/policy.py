@@ -166,7 +166,9 @@ def normalized(text):
     return " ".join(text.split()).casefold()
 
 
-def _blocked_word(text, blocklist):
+def _blocked_word(draft, blocklist):
+    """The first word of the blocklist in the draft's name, text or website, or None."""
+    text = " ".join((draft.name, draft.body, draft.website))
     for word in blocklist:
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
             return word
@@ -196,7 +198,7 @@ def decide(draft: Draft, history: History, *, now: datetime, rules: Rules) -> De
     links = len(LINK.findall(draft.body)) + len(LINK.findall(draft.name))
     if links > rules.max_links:
         held.append(Reason("links", count=links))
-    word = _blocked_word(" ".join((draft.name, draft.body, draft.website)), rules.blocklist)
+    word = _blocked_word(draft, rules.blocklist)
     if word:
         held.append(Reason("blocked_word", word=word))
     if history.address_of_account:
@@ -221,7 +223,7 @@ def review_import(draft: Draft, *, rules: Rules, imitates: str = "") -> tuple[Re
     held = []
     if imitates:
         held.append(Reason("imitation", word=imitates))
-    word = _blocked_word(" ".join((draft.name, draft.body, draft.website)), rules.blocklist)
+    word = _blocked_word(draft, rules.blocklist)
     if word:
         held.append(Reason("blocked_word", word=word))
     return tuple(held)
