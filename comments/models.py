@@ -337,7 +337,7 @@ class Flag(models.Model):
     """A reader's report of a public comment; one per reader identity and comment.
 
     The identity (`reporter`) is the account, or else the address block it
-    came from (core.client.Reporter): sessions cost nothing, so they do
+    came from (comments.reporters.Reporter): sessions cost nothing, so they do
     not make readers. `network` is the keyed digest of the block for every
     report, so several accounts on one block count as one reader, and the
     daily budgets count it; no address is kept.

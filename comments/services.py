@@ -419,7 +419,7 @@ def _lock_reporter(reporter):
 def comment_flag(*, comment, reporter, reason="", now=None):
     """Record one reader's report; when enough independent readers agree, put the comment before a moderator.
 
-    `reporter` is a core.client.Reporter: an account or an address
+    `reporter` is a comments.reporters.Reporter: an account or an address
     block, never a session. Return False when this identity had already
     reported the comment; raise ReportRefused when it used up its budget
     for the day (COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT, ..._PER_BLOCK).
