@@ -14,9 +14,11 @@ settings by `Rules.from_settings()`). The rules, in the order they apply:
    COMMENTS_MAX_LINKS links, a word of COMMENTS_BLOCKLIST, the address of a
    registered account sent without logging in to it (anyone can type an
    address: only a moderator can tell the owner from an impostor), or (when
-   COMMENTS_REQUIRE_PREVIOUS_APPROVAL is on) a first comment from an address
-   that has none approved (an account's address counts only the comments
-   written from the account);
+   COMMENTS_REQUIRE_PREVIOUS_APPROVAL is on) a comment from an address
+   none of whose comments is public yet, approved or past its publication
+   time: most comments go public by the delay, and a regular is known by
+   them (an account's address counts only the comments written from the
+   account);
 5. otherwise pending, public at now + COMMENTS_PUBLICATION_DELAY.
 """
 
@@ -114,7 +116,8 @@ class History:
     recent_from_ip: int = 0
     recent_from_email: int = 0
     recent_bodies: tuple[str, ...] = ()
-    approved_from_email: int = 0
+    # Comments under this address that are public now: approved, or pending past publish_at.
+    public_from_address: int = 0
     # The address belongs to an account, and the poster is not logged in to it.
     address_of_account: bool = False
 
@@ -203,7 +206,7 @@ def decide(draft: Draft, history: History, *, now: datetime, rules: Rules) -> De
         held.append(Reason("blocked_word", word=word))
     if history.address_of_account:
         held.append(Reason("account_address"))
-    if rules.require_previous_approval and not history.approved_from_email:
+    if rules.require_previous_approval and not history.public_from_address:
         held.append(Reason("first_comment"))
     if held:
         return Decision(Outcome.HELD, tuple(held))

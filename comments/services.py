@@ -62,7 +62,7 @@ def poster_history(*, post, email, ip_address, now, rules=None, user=None):
                 same_poster, post=post, created_at__gte=now - settings.COMMENTS_DUPLICATE_WINDOW
             ).values_list("body", flat=True)[:50]
         ),
-        approved_from_email=(
+        public_from_address=(
             # Public counts, not only "approved": most comments go public by the delay.
             Comment.objects.by_address(email).from_account(account_id).public(now).count()
             if rules.require_previous_approval and email

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, Status
@@ -110,22 +111,22 @@ CASES = [
     pytest.param(Draft("Casinos of Monaco."), History(), RULES, PENDING, id="blocklist matches whole words only"),
     pytest.param(
         Draft(BODY),
-        History(approved_from_email=0),
+        History(public_from_address=0),
         STRICT,
         Decision(Outcome.HELD, (Reason("first_comment"),)),
         id="first comment held when previous approval is required",
     ),
     pytest.param(
         Draft(BODY),
-        History(approved_from_email=1),
+        History(public_from_address=1),
         STRICT,
         PENDING,
         id="known address pending when previous approval is required",
     ),
-    pytest.param(Draft(BODY), History(approved_from_email=0), RULES, PENDING, id="first comment pending by default"),
+    pytest.param(Draft(BODY), History(public_from_address=0), RULES, PENDING, id="first comment pending by default"),
     pytest.param(
         Draft(BODY),
-        History(address_of_account=True, approved_from_email=3),
+        History(address_of_account=True, public_from_address=3),
         RULES,
         Decision(Outcome.HELD, (Reason("account_address"),)),
         id="an account's address sent without logging in is held",
@@ -335,17 +336,38 @@ class TestHistory:
         ("earlier", "expected"),
         [
             (None, Status.HELD),
-            (Status.PENDING, Status.HELD),
-            (Status.REJECTED, Status.HELD),
-            (Status.APPROVED, Status.PENDING),
+            ((Status.PENDING, timedelta(hours=1)), Status.HELD),
+            ((Status.PENDING, -timedelta(seconds=1)), Status.PENDING),
+            ((Status.HELD, None), Status.HELD),
+            ((Status.REJECTED, None), Status.HELD),
+            ((Status.REMOVED, None), Status.HELD),
+            ((Status.APPROVED, None), Status.PENDING),
         ],
-        ids=["no earlier comment", "earlier pending", "earlier rejected", "earlier approved"],
+        ids=[
+            "no earlier comment",
+            "earlier pending, still in its delay",
+            "earlier pending, public by the delay",
+            "earlier held",
+            "earlier rejected",
+            "earlier removed",
+            "earlier approved",
+        ],
     )
-    def test_previous_approval_rule_looks_at_the_address_in_any_case(self, settings, earlier, expected):
+    def test_previous_approval_rule_counts_public_comments_under_the_address_in_any_case(
+        self, settings, earlier, expected
+    ):
+        """ "Previously approved" means public now: approved by a person, or pending past its publication time.
+
+        docs/moderation.md states the same rule.
+        """
         settings.COMMENTS_REQUIRE_PREVIOUS_APPROVAL = True
         post = make_post()
         if earlier:
-            make_comment(post=make_post(), status=earlier, email="CAMILLE@example.org", ip_address="203.0.113.5")
+            status, publish_in = earlier
+            fields = {"publish_at": timezone.now() + publish_in} if publish_in is not None else {}
+            make_comment(
+                post=make_post(), status=status, email="CAMILLE@example.org", ip_address="203.0.113.5", **fields
+            )
 
         comment = self.create(post)
 

@@ -201,8 +201,8 @@ def test_a_comment_public_by_the_delay_counts_as_previously_approved(settings):
     make_comment(status=Status.PENDING, email="regular@example.org", publish_at=now - timedelta(hours=1))
     make_comment(status=Status.PENDING, email="waiting@example.org", publish_at=now + timedelta(hours=1))
 
-    assert poster_history(post=post, email="Regular@example.org", ip_address=None, now=now).approved_from_email == 1
-    assert poster_history(post=post, email="waiting@example.org", ip_address=None, now=now).approved_from_email == 0
+    assert poster_history(post=post, email="Regular@example.org", ip_address=None, now=now).public_from_address == 1
+    assert poster_history(post=post, email="waiting@example.org", ip_address=None, now=now).public_from_address == 0
 
 
 @pytest.mark.parametrize(
