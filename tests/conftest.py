@@ -49,3 +49,25 @@ def _form_tokens_drawn_for_the_sender(monkeypatch):
         return send(self, path, data, *args, **kwargs)
 
     monkeypatch.setattr(Client, "post", post)
+
+
+BROWSER_TESTS = "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests `e2e`, and leave them out of a run chosen by `-k` alone.
+
+    `pytest -k report` is how one runs the tests of a feature; it should not
+    start Chromium because a browser test's name matches. Those run with
+    `-m e2e` (alone or beside `-k`), by path (`tests/e2e`), or in the whole suite.
+    """
+    for item in items:
+        if BROWSER_TESTS in item.path.relative_to(config.rootpath).parts[:2]:
+            item.add_marker(BROWSER_TESTS)
+    if not config.option.keyword or config.option.markexpr:
+        return
+    if any(BROWSER_TESTS in str(arg) for arg in config.args):
+        return
+    if left_out := [item for item in items if item.get_closest_marker(BROWSER_TESTS)]:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(BROWSER_TESTS)]
