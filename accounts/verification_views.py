@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.bidi import bdi, isolate
+from core.rate_limit import rate_limited
 
-from . import mentions, services, throttle
+from . import mentions, services
 from .models import Membership
 from .verification import MembershipRequestForm, revoked_message, verification_link_send
 
@@ -31,11 +32,14 @@ def request_context(request, form):
     return {"form": form, "revoked": [membership.organization for membership in revoked]}
 
 
+def _account(request):
+    return request.user.pk
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("membership_request_account", key=_account)
 def verification_request(request):
-    if request.method == "POST" and throttle.hit("membership_request_account", request.user.pk):
-        return throttle.too_many_requests(request, "membership_request_account")
     form = MembershipRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization, email = form.cleaned_data["organization"], form.cleaned_data["email"]

@@ -14,10 +14,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import self_service, throttle
+from core.rate_limit import rate_limited
+
+from . import self_service
 from .forms import DeleteAccountForm, LoginForm, ProfileForm, ResendConfirmationForm, SignupForm
 from .tokens import ConfirmationRefused, user_for_confirmation
 
@@ -33,23 +36,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _address_asked_for(request):
+    return request.POST.get("email", "")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per IP address and per address asked for."""
 
+    @method_decorator(rate_limited("password_reset_ip"))
+    @method_decorator(rate_limited("password_reset_address", key=_address_asked_for))
     def post(self, request, *args, **kwargs):
-        if throttle.hit("password_reset_ip", throttle.ip_of(request)):
-            return throttle.too_many_requests(request, "password_reset_ip")
-        if (email := request.POST.get("email", "")) and throttle.hit("password_reset_address", email):
-            return throttle.too_many_requests(request, "password_reset_address")
         return super().post(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup_ip")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    if request.method == "POST" and throttle.hit("signup_ip", throttle.ip_of(request)):
-        return throttle.too_many_requests(request, "signup_ip")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -84,10 +88,9 @@ def signup_confirm(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup_ip")
 def resend_confirmation(request):
     """Send a new link; the answer is the same whether or not the address has an account."""
-    if request.method == "POST" and throttle.hit("signup_ip", throttle.ip_of(request)):
-        return throttle.too_many_requests(request, "signup_ip")
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.pending_user()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import throttle
+from core.rate_limit import rate_limited
 from core.tokens import LinkRefused
 
 from . import delivery, notifications, services
@@ -39,13 +39,12 @@ def permalink(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("report_ip")
 def report(request, pk):
     """Confirm on GET, report on POST: one report per reader identity (account or address block) and comment."""
     comment = get_object_or_404(seen_by(request, Comment.objects.public()), pk=pk)
     if request.method == "GET":
         return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": ReportForm()})
-    if throttle.hit("report_ip", throttle.ip_of(request)):
-        return throttle.too_many_requests(request, "report_ip")
     form = ReportForm(request.POST)
     if not form.is_valid():
         return render(request, "comments/comment_confirm_report.html", {"comment": comment, "form": form}, status=400)

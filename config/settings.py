@@ -346,7 +346,7 @@ NOTIFICATIONS_PERIOD = timedelta(minutes=env_int("NOTIFICATIONS_PERIOD_MINUTES",
 # Spam and rejected comments older than this are deleted by `manage.py purge_comments`.
 COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", 90)
 
-# Hardening: rate limits of the public forms (accounts/throttle.py), as
+# Hardening: rate limits of the public forms (core/rate_limit.py; login: accounts/throttle.py), as
 # (attempts, window in seconds), counted in the cache per IP address or account.
 RATE_LIMIT_WINDOW_MINUTES = env_int("RATE_LIMIT_WINDOW_MINUTES", 15)
 RATE_LIMITS = {

@@ -5,8 +5,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts import throttle
 from accounts.models import Organization
+from core import rate_limit
 from tests.accounts.factories import make_user
 from tests.comments.factories import form_data, make_comment
 
@@ -56,7 +56,7 @@ def test_below_the_limit_the_right_password_logs_in_and_clears_the_count(client,
     for _ in range(2):
         login(client, user.email, "wrong")
     assert login(client, user.email, PASSWORD).status_code == 302
-    assert throttle.attempts("login_account", user.email) == 0
+    assert rate_limit.attempts("login_account", user.email) == 0
 
 
 def test_one_ip_trying_many_accounts_is_throttled(client, limits):
