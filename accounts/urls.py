@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import verification_views, views
 from .forms import QueuedPasswordResetForm
@@ -12,7 +13,8 @@ urlpatterns = [
     path("organisations/", verification_views.memberships, name="memberships"),
     path("organisations/request/", verification_views.verification_request, name="verification_request"),
     path("organisations/verify/<str:token>/", verification_views.verification_link, name="verification_link"),
-    path("dashboard/", verification_views.dashboard, name="dashboard"),
+    # The dashboard moved to comments (it lists comments); old links and e-mails still arrive.
+    path("dashboard/", RedirectView.as_view(pattern_name="comments:dashboard", permanent=True)),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_done, name="signup_done"),
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),

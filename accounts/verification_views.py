@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.bidi import bdi, isolate
+from core.bidi import isolate
 from core.rate_limit import rate_limited
 
-from . import mentions, services
+from . import services
 from .models import Membership
 from .verification import MembershipRequestForm, revoked_message, verification_link_send
 
@@ -88,25 +87,3 @@ def verification_link(request, token):
         % {"organization": isolate(membership.organization.name)},
     )
     return redirect("accounts:memberships")
-
-
-@login_required
-def dashboard(request):
-    """The public comments that name the representative's organisations, unanswered first."""
-    verified = list(Membership.objects.verified().filter(user=request.user).select_related("organization"))
-    if not verified:
-        return render(request, "accounts/dashboard.html", {"memberships": []}, status=403)
-    rows = mentions.dashboard_mentions(organization_ids=[membership.organization_id for membership in verified])
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "memberships": verified,
-            # One sentence to translate: the names go into it already marked up.
-            "organization_names": format_html_join(
-                ", ", "<strong>{}</strong>", ((bdi(membership.organization.name),) for membership in verified)
-            ),
-            "unanswered": [row for row in rows if not row.answered],
-            "answered": [row for row in rows if row.answered],
-        },
-    )

@@ -525,3 +525,50 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.key})"
+
+
+class MentionQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Mentions in comments readers can see: public comments (their one rule) on public posts (theirs).
+
+        A comment on a draft or on a post scheduled for later is news to nobody yet.
+        """
+        from blog.models import Post
+
+        return self.filter(public_q(now, prefix="comment__"), comment__post__in=Post.objects.published(now))
+
+
+class Mention(models.Model):
+    """A comment that names one of an organisation's keywords, found when the comment was saved.
+
+    Recorded whatever the comment's status; its representatives hear of it
+    only once the comment and its post are public (see comments.mentions).
+    """
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="mentions", verbose_name=_("comment")
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="mentions", verbose_name=_("organisation")
+    )
+    keywords = models.JSONField(_("keywords found"), default=list, blank=True)
+    detected_at = models.DateTimeField(_("detected"), default=timezone.now)
+    notified_at = models.DateTimeField(
+        _("representatives notified"),
+        null=True,
+        blank=True,
+        help_text=_("Set once the verified representatives were told; later members are not told of old mentions."),
+    )
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        db_table = "accounts_mention"  # Kept when the model moved here from accounts.
+        ordering = ["-detected_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["comment", "organization"], name="mention_once_per_comment")]
+        indexes = [models.Index(fields=["notified_at"], name="mention_to_notify_idx")]
+
+    def __str__(self):
+        return f"{self.organization} ← {self.comment_id}"

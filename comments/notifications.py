@@ -28,11 +28,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import mentions
 from accounts.emails import MailLink, absolute_url, mail_link
 from blog.models import Post
 from core.tokens import LinkRefused, signed_token, token_data
 
+from . import mentions
 from .delivery import Outcome, deliver, normalize
 from .models import WAITING, Comment, Delivery, ModerationEvent, Status, Subscription
 

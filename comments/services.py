@@ -15,11 +15,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts import mentions
 from accounts.impersonation import imitated
 from accounts.models import User
 
-from . import badges, policy, tasks
+from . import badges, mentions, policy, tasks
 from .delivery import normalize
 from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 from .feeds import LatestCommentsFeed, PostCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/remove/", views.remove, name="remove"),

@@ -18,11 +18,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import mentions
 from accounts.models import Organization
 from accounts.services import membership_request, membership_revoke, membership_verify
 from accounts.verification import verification_link_send
-from comments import delivery, notifications, services
+from comments import delivery, mentions, notifications, services
 from comments.models import Comment, Status, Subscription
 from core.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
 from tests.accounts.factories import make_author, make_user
@@ -146,7 +145,7 @@ def test_a_representatives_pages_isolate_organisations_roles_and_mentions(client
     client.force_login(representative)
 
     assert_isolated(client.get(reverse("accounts:memberships")))
-    dashboard = client.get(reverse("accounts:dashboard"))
+    dashboard = client.get(reverse("comments:dashboard"))
     assert_isolated(dashboard)
     assert "שלום 12, verdane" in dashboard.text
 

@@ -256,12 +256,12 @@ def test_deleting_an_account_needs_its_own_password(world, client):
 
 def test_the_dashboard_is_for_verified_representatives_only(world, client):
     client.force_login(world["reader"])
-    assert client.get(reverse("accounts:dashboard")).status_code == 403
+    assert client.get(reverse("comments:dashboard")).status_code == 403
     membership = membership_request(user=world["reader"], organization=world["organization"])
     from accounts.services import membership_verify
 
     membership_verify(membership=membership)
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get(reverse("comments:dashboard")).status_code == 200
 
 
 def test_the_admin_reply_needs_the_moderate_permission(world, client):

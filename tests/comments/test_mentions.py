@@ -12,17 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import mentions, services
-from accounts.models import Membership, Mention, Organization
+from accounts import services
+from accounts.models import Membership, Organization
 from blog.models import Post
-from comments import delivery
+from comments import delivery, mentions
 from comments import services as comment_services
-from comments.models import Delivery, Status
+from comments.models import Delivery, Mention, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
 
-DASHBOARD = reverse("accounts:dashboard")
+DASHBOARD = reverse("comments:dashboard")
 
 
 # Finding keywords: no database needed.
@@ -111,7 +111,7 @@ def test_a_comment_published_at_once_tells_each_representative_once(
     assert post.title in message.subject
     assert "What does Verdane think?" in message.body
     assert f"https://testserver{comment.get_absolute_url()}" in message.body
-    assert "https://testserver/accounts/dashboard/" in message.body
+    assert "https://testserver/comments/dashboard/" in message.body
 
 
 @pytest.mark.django_db

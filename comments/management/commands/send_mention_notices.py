@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.mentions import mention_notices_send
+from comments.mentions import mention_notices_send
 
 
 class Command(BaseCommand):

@@ -32,12 +32,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.delivery import Outcome, deliver
-from comments.models import Comment, Delivery
+from accounts.emails import absolute_url
+from accounts.models import Membership, Organization
 from core.bidi import isolate
 
-from .emails import absolute_url
-from .models import Membership, Mention, Organization
+from .delivery import Outcome, deliver
+from .models import Comment, Delivery, Mention
 
 logger = logging.getLogger(__name__)
 
@@ -104,13 +104,13 @@ def _send_notice(*, comment, recipient, organizations, now):
         "post": comment.post,
         "organizations": ", ".join(isolate(organization.name) for organization in organizations),
         "comment_url": absolute_url(comment.get_absolute_url()),
-        "dashboard_url": absolute_url(reverse("accounts:dashboard")),
+        "dashboard_url": absolute_url(reverse("comments:dashboard")),
     }
     return deliver(
         kind=Delivery.Kind.MENTION,
         recipient=recipient.email,
         key=f"comment:{comment.pk}",
-        template="accounts/email/mention",
+        template="comments/email/mention",
         context=context,
         language=settings.LANGUAGE_CODE,
         now=now,
