@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from . import services
 from .models import Comment, Status
 
 PURGED_STATUSES = [Status.SPAM, Status.REJECTED]
@@ -54,11 +53,24 @@ def comments_purge(*, now=None, dry_run=False):
     return lines
 
 
+def comment_erase_addresses(*, older_than=None, now=None) -> int:
+    """Erase the IP address and user agent of comments sent before `older_than`; return how many.
+
+    They serve the spam and rate rules, which look back hours, not months:
+    by default they are kept COMMENTS_IP_RETENTION_DAYS days. The comment
+    itself, its text and its moderation history are kept.
+    """
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = now - timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
+    return Comment.objects.with_addresses(before=older_than).update(ip_address=None, user_agent="")
+
+
 def addresses_erase(*, now=None, dry_run=False):
     """Erase the IP address and user agent of comments older than the IP retention; return a line for each.
 
     The comment, its text and its history stay: only what identifies the
-    sender's machine goes (comments.services.comment_erase_addresses).
+    sender's machine goes (comment_erase_addresses).
     """
     now = now or timezone.now()
     before = now - timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
@@ -70,7 +82,7 @@ def addresses_erase(*, now=None, dry_run=False):
             .values_list("pk", "created_at")
         ]
         if not dry_run and lines:
-            services.comment_erase_addresses(older_than=before, now=now)
+            comment_erase_addresses(older_than=before, now=now)
     return lines
 
 

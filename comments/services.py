@@ -615,16 +615,3 @@ def address_suppress(*, email, reason=Suppression.Reason.UNSUBSCRIBED, note="", 
         email=normalize(email), defaults={"reason": reason, "note": note[:300], "created_at": now or timezone.now()}
     )
     return suppression
-
-
-def comment_erase_addresses(*, older_than=None, now=None) -> int:
-    """Erase the IP address and user agent of comments sent before `older_than`; return how many.
-
-    They serve the spam and rate rules, which look back hours, not months:
-    by default they are kept COMMENTS_IP_RETENTION_DAYS days. The comment
-    itself, its text and its moderation history are kept.
-    """
-    now = now or timezone.now()
-    if older_than is None:
-        older_than = now - timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
-    return Comment.objects.with_addresses(before=older_than).update(ip_address=None, user_agent="")

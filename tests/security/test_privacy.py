@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, Status
-from comments.services import comment_erase_addresses
+from comments.retention import comment_erase_addresses
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data, make_comment
