@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import unicodedata
+from typing import Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -27,7 +30,7 @@ def same_address(stored, typed):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def create_user(self, email, password=None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
             raise ValueError("A user needs an e-mail address.")
         user = self.model(email=self.normalize_email(email), **fields)
@@ -35,12 +38,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email, password=None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
 
-    def get_by_natural_key(self, email):
+    def get_by_natural_key(self, email: str) -> User:
         """The account a login names: its address in whatever case it is typed, and nothing else.
 
         The typed address is normalised (NFKC) like the admin's username
@@ -54,12 +57,12 @@ class UserManager(BaseUserManager):
                 return user
         raise self.model.DoesNotExist(f"No account has the address {email!r}.")
 
-    def at_address(self, email):
+    def at_address(self, email: str) -> models.QuerySet[User]:
         """The accounts at this address in any case, as the database matches it: every address that logs in to
         one (get_by_natural_key), and look-alikes that only the database's case mapping joins to one."""
         return self.filter(email__iexact=email)
 
-    def awaiting_confirmation(self, email):
+    def awaiting_confirmation(self, email: str) -> User | None:
         """The account at this address, in any case, that waits for its owner's confirmation; else None."""
         return self.filter(email__iexact=email, awaiting_confirmation=True).first()
 
@@ -171,7 +174,7 @@ class Organization(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def verified(self):
+    def verified(self) -> Self:
         return self.filter(status=Membership.Status.VERIFIED, user__is_active=True)
 
 

@@ -1,4 +1,8 @@
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bidi import isolate
 from core.sanitize import render_reader_text
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Status(models.TextChoices):
@@ -52,10 +59,10 @@ def _waiting_own_q(own_ids, user):
 
 
 class CommentQuerySet(models.QuerySet):
-    def public(self, now=None):
+    def public(self, now: datetime | None = None) -> Self:
         return self.filter(public_q(now))
 
-    def with_authorship(self):
+    def with_authorship(self) -> Self:
         """Each comment with `by_co_author`: written from the account of one of its post's co-authors.
 
         Read in the same query as the comments, so the Author badge of a
@@ -66,11 +73,11 @@ class CommentQuerySet(models.QuerySet):
         co_author = Post.co_authors.through.objects.filter(post_id=OuterRef("post_id"), user_id=OuterRef("user_id"))
         return self.annotate(by_co_author=Exists(co_author))
 
-    def visible_to(self, *, now=None, own_ids=(), user=None):
+    def visible_to(self, *, now: datetime | None = None, own_ids: Iterable[int] = (), user: User | None = None) -> Self:
         """Public comments, plus the viewer's own that are not public yet."""
         return self.filter(public_q(now) | _waiting_own_q(own_ids, user))
 
-    def readable_by(self, user, *, now=None, own_ids=()):
+    def readable_by(self, user: User | None, *, now: datetime | None = None, own_ids: Iterable[int] = ()) -> Self:
         """The comments whose page this viewer may open: visible_to them, on a post they may read.
 
         Every address of one comment (permalink, report, withdrawal, the
@@ -81,7 +88,9 @@ class CommentQuerySet(models.QuerySet):
 
         return self.visible_to(now=now, own_ids=own_ids, user=user).filter(post__in=Post.objects.visible_to(user, now))
 
-    def seen_only_by(self, *, now=None, own_ids=(), user=None):
+    def seen_only_by(
+        self, *, now: datetime | None = None, own_ids: Iterable[int] = (), user: User | None = None
+    ) -> Self:
         """The viewer's own comments that nobody else sees yet (pending or held): what makes a page theirs.
 
         A viewer with no comment ids and no account has none, without a query.
@@ -90,12 +99,12 @@ class CommentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(_waiting_own_q(own_ids, user)).exclude(public_q(now))
 
-    def queue(self):
+    def queue(self) -> Self:
         """What a moderator must look at: pending, held, and public comments readers' reports put in review;
         soonest public first (a reviewed one is public already, so it comes first)."""
         return self.filter(queue_q()).order_by(models.F("publish_at").asc(nulls_last=True), "created_at")
 
-    def queue_summary(self, now=None, due_within=timedelta(hours=6)):
+    def queue_summary(self, now: datetime | None = None, due_within: timedelta = timedelta(hours=6)) -> dict[str, int]:
         """How many comments wait for a moderator, how many are held, how many go public soon."""
         now = now or timezone.now()
         return self.queue().aggregate(
@@ -104,22 +113,22 @@ class CommentQuerySet(models.QuerySet):
             due_soon=Count("pk", filter=Q(status=Status.PENDING, publish_at__gt=now, publish_at__lte=now + due_within)),
         )
 
-    def with_addresses(self, *, before):
+    def with_addresses(self, *, before: datetime) -> Self:
         """Comments sent before a moment that still hold the sender's IP address or user agent."""
         return self.filter(created_at__lt=before).filter(~Q(ip_address=None) | ~Q(user_agent=""))
 
-    def by_address(self, email):
+    def by_address(self, email: str) -> Self:
         return self.filter(email__iexact=email)
 
-    def from_account(self, account_id):
+    def from_account(self, account_id: int | None) -> Self:
         """Those written from this account; all of them when `account_id` is None (an address with no account)."""
         return self if account_id is None else self.filter(user_id=account_id)
 
-    def unannounced(self, now=None):
+    def unannounced(self, now: datetime | None = None) -> Self:
         """Public comments whose publication was not announced yet: what the worker sends next."""
         return self.public(now).filter(announced_at__isnull=True)
 
-    def next_publication(self, now=None):
+    def next_publication(self, now: datetime | None = None) -> datetime | None:
         """When the next of these comments goes public by its publish_at alone (None: none is due).
 
         A cached page is valid until then (blog/page_cache.py).
@@ -324,7 +333,7 @@ class ModerationEvent(models.Model):
 
 
 class FlagQuerySet(models.QuerySet):
-    def independent_readers(self):
+    def independent_readers(self) -> int:
         """How many independent readers made these reports: distinct address blocks.
 
         Reports recorded before blocks were (by browser session) have none
@@ -528,7 +537,7 @@ class Delivery(models.Model):
 
 
 class MentionQuerySet(models.QuerySet):
-    def public(self, now=None):
+    def public(self, now: datetime | None = None) -> Self:
         """Mentions in comments readers can see: public comments (their one rule) on public posts (theirs).
 
         A comment on a draft or on a post scheduled for later is news to nobody yet.
