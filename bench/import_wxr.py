@@ -4,7 +4,7 @@
     .venv/bin/python bench/import_wxr.py --comments 50000  # one size of your choice
 
 For each size, a fresh process generates a WXR file of invented posts and
-threaded comments (tests/blog/wxr_factory.py), imports it into a database
+threaded comments (tests/wordpress/wxr_factory.py), imports it into a database
 of its own (bench/harness.py: a temporary SQLite file, or a throwaway
 <name>_bench_import_wxr database when DATABASE_URL is set) and prints the file's size, the time, the
 peak of Python allocations during the import (tracemalloc) and the peak
@@ -41,8 +41,8 @@ def child(posts, comments, traced):
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         drop = harness.configure(workdir, benchmark="import_wxr")
-        from blog.wordpress.importer import import_wxr
-        from tests.blog.wxr_factory import write_wxr
+        from tests.wordpress.wxr_factory import write_wxr
+        from wordpress.importer import import_wxr
 
         path = workdir / "export.xml"
         try:

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "wordpress",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +118,7 @@ MIDDLEWARE = [
     # A login over its limits (accounts.throttle), on the site's page or the admin's, answers 429.
     "accounts.throttle.LoginRefusalMiddleware",
     # Imported blogs: an old WordPress permalink that would be a 404 answers 301 to its post.
-    "blog.redirects.OldPermalinkMiddleware",
+    "wordpress.redirects.OldPermalinkMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -278,6 +280,8 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 BLOG_IMPORT_MAX_UPLOAD_BYTES = env_int("BLOG_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Imports refuse, whole and before writing, a file whose replies nest deeper than this (0 = the top level).
 BLOG_IMPORT_MAX_DEPTH = env_int("BLOG_IMPORT_MAX_DEPTH", 1000)
+# What a content backup holds (core.backup, manage.py export_content): these apps' models and the permission groups.
+BLOG_CONTENT_APPS = ["accounts", "blog", "comments", "wordpress"]
 # Video embeds allowed in post bodies: iframes from other hosts are removed.
 BLOG_EMBED_HOSTS = env_list(
     "BLOG_EMBED_HOSTS",

@@ -51,6 +51,19 @@ def _form_tokens_drawn_for_the_sender(monkeypatch):
     monkeypatch.setattr(Client, "post", post)
 
 
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English, so assertions do not depend on the French catalogue.
+
+    Not autouse: the packages of tests that read English texts turn it on in their conftest.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 BROWSER_TESTS = "e2e"
 
 

@@ -21,8 +21,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.models import User
-from blog.management.commands._demo_content import AUTHOR
 from comments.models import Comment
+from demo.management.commands._demo_content import AUTHOR
 from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
