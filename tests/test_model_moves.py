@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -24,7 +25,7 @@ class Move:
     model: str
     app_from: str
     app_to: str
-    before: tuple[tuple[str, str], ...]
+    before: tuple[tuple[str, str | None], ...]  # (app, None): the app not migrated yet
 
     def __str__(self):
         return f"{self.app_from}.{self.model} → {self.app_to}"
@@ -46,6 +47,15 @@ def mention_row(apps, model):
     return row, {"keywords": ["verdane"], "organization_id": organization.pk}
 
 
+def redirect_row(apps, model):
+    author = apps.get_model("accounts", "User").objects.create(email="claire@example.org", display_name="Claire")
+    post = apps.get_model("blog", "Post").objects.create(
+        title="Hello", slug="hello-world", author=author, lead="Lead", body="<p>Body</p>"
+    )
+    row = model.objects.create(old_path="/2019/03/hello-world/", post=post)
+    return row, {"old_path": "/2019/03/hello-world/", "post_id": post.pk}
+
+
 MOVES = {
     Move(
         "mention",
@@ -56,6 +66,7 @@ MOVES = {
             ("comments", "0010_reports_count_readers_not_sessions"),
         ),
     ): mention_row,
+    Move("redirect", "blog", "wordpress", (("blog", "0003_post_co_authors"), ("wordpress", None))): redirect_row,
 }
 
 
@@ -71,7 +82,7 @@ def migrate(targets=None):
     targets = [*(targets or ()), *(node for node in executor.loader.graph.leaf_nodes() if node[0] not in held)]
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(targets)
+    return executor.loader.project_state([node for node in targets if node[1] is not None])
 
 
 @pytest.fixture
@@ -111,9 +122,10 @@ def test_a_moved_model_keeps_its_rows_permissions_and_log_entries(migrated_back,
         arrived = old.apps.get_model("contenttypes", "ContentType").objects.create(
             app_label=move.app_to, model=move.model
         )
-        old.apps.get_model("auth", "Permission").objects.create(
+        early = old.apps.get_model("auth", "Permission").objects.create(
             content_type=arrived, codename=f"view_{move.model}", name=f"Can view {move.model}"
         )
+        old.apps.get_model("auth", "Group").objects.create(name="Readers").permissions.add(early)
 
     migrate()
 
@@ -124,5 +136,7 @@ def test_a_moved_model_keeps_its_rows_permissions_and_log_entries(migrated_back,
     saved = moved.model_class().objects.get(pk=row.pk)
     assert {field: getattr(saved, field) for field in values} == values
     assert User.objects.get(pk=moderator.pk).has_perm(f"{move.app_to}.view_{move.model}")
+    if newcomer:
+        assert Group.objects.get(name="Readers").permissions.get().content_type == moved
     entry = LogEntry.objects.get(object_id=str(row.pk), content_type=moved)
     assert entry.get_edited_object() == saved

@@ -11,50 +11,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-OLD, NEW, MODEL = "blog", "wordpress", "redirect"
-
-
-def merge_permission(apps, duplicate, kept):
-    """Give the users and groups that hold `duplicate` the `kept` permission instead, then drop `duplicate`."""
-    User = apps.get_model(settings.AUTH_USER_MODEL)
-    Group = apps.get_model("auth", "Group")
-    for through, owner in [(User.user_permissions.through, "user_id"), (Group.permissions.through, "group_id")]:
-        holding = through.objects.filter(permission_id=kept.pk).values_list(owner, flat=True)
-        through.objects.filter(permission_id=duplicate.pk, **{f"{owner}__in": list(holding)}).delete()
-        through.objects.filter(permission_id=duplicate.pk).update(permission_id=kept.pk)
-    duplicate.delete()
-
-
-def move_content_type(apps, source, target):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    LogEntry = apps.get_model("admin", "LogEntry")
-    moving = ContentType.objects.filter(app_label=source, model=MODEL).first()
-    if moving is None:
-        return  # A database whose content types are not created yet: post_migrate will make the new one.
-    existing = ContentType.objects.filter(app_label=target, model=MODEL).first()
-    if existing is not None:
-        # Created early (by a post_migrate that ran before this migration): the old row, whose id
-        # the permissions and log entries already hold, wins; the new one is folded into it.
-        for permission in Permission.objects.filter(content_type=existing):
-            kept = Permission.objects.filter(content_type=moving, codename=permission.codename).first()
-            if kept is None:
-                permission.content_type = moving
-                permission.save(update_fields=["content_type"])
-            else:
-                merge_permission(apps, permission, kept)
-        LogEntry.objects.filter(content_type=existing).update(content_type=moving)
-        existing.delete()
-    moving.app_label = target
-    moving.save(update_fields=["app_label"])
-
-
-def forwards(apps, schema_editor):
-    move_content_type(apps, OLD, NEW)
-
-
-def backwards(apps, schema_editor):
-    move_content_type(apps, NEW, OLD)
+from core.model_moves import content_type_move
 
 
 class Migration(migrations.Migration):
@@ -90,5 +47,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(forwards, backwards),
+        content_type_move("blog", "wordpress", "redirect"),
     ]
