@@ -19,7 +19,7 @@ PYTHON ?= $(shell \
 		done; \
 	fi)
 
-.PHONY: run serve test lint format messages demo screenshots clean
+.PHONY: run serve test lint format messages demo screenshots diagram clean
 
 $(VENV)/.runtime: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -67,6 +67,10 @@ test: $(VENV)/.dev node_modules/.package-lock.json
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Redraw docs/layers.svg, the apps and the imports between them, from the code.
+diagram: $(VENV)/.dev
+	$(PY) docs/layers.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
