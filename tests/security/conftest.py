@@ -3,18 +3,8 @@ import socket
 
 import pytest
 from django.core.cache import caches
-from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """English pages unless a test asks for French; no "too fast" comment rule."""
-    settings.LANGUAGE_CODE = "en"
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    with translation.override("en"):
-        yield
 
 
 def free_port():
