@@ -23,7 +23,7 @@ class SuperuserTaskResultAdmin(DBTaskResultAdmin):
     """The task queue's rows, for superusers only.
 
     Tasks carry ids and kinds, never a rendered e-mail or a link
-    (accounts.emails), but a task's arguments and tracebacks are the
+    (mail.tasks), but a task's arguments and tracebacks are the
     machinery's business, not that of staff granted "view" permissions.
     """
 

@@ -2,7 +2,7 @@
 
 Views call these functions; each takes the account it acts on, never the
 request. Links in e-mails are made by the worker as it renders them
-(accounts.emails.MailLink), from SITE_URL like every e-mail's, never from the
+(mail.links.MailLink), from SITE_URL like every e-mail's, never from the
 request's Host; the data export uses the request's `base_url`.
 """
 
@@ -16,10 +16,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
-from comments.models import Comment, Delivery, Flag, Revision, Status, Subscription, Suppression
+from comments.models import Comment, Flag, Revision, Status, Subscription
 from comments.services import comment_remove
+from mail.links import MailLink, absolute_url, mail_link
+from mail.models import Delivery, Suppression
+from mail.tasks import mail_send
 
-from .emails import MailLink, absolute_url, mail_link, mail_send
 from .models import MembershipEvent, User
 from .tokens import confirmation_token
 

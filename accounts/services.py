@@ -22,7 +22,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from .emails import absolute_url, mail_send
+from mail.links import absolute_url
+from mail.tasks import mail_send
+
 from .models import Membership, MembershipEvent
 
 LINK_SALT = "accounts.membership-verification"

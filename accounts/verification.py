@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core.bidi import isolate
 from core.plain_text import validate_name
 from core.text_limits import WholeTextMixin
+from mail.links import MailLink, absolute_url, mail_link
+from mail.tasks import mail_send
 
 from . import services
-from .emails import MailLink, absolute_url, mail_link, mail_send
 from .models import Membership, Organization
 
 
@@ -101,7 +102,7 @@ def verification_link_send(*, membership, email):
 
     The link is numbered now (refused now for a revoked membership or an
     address off the organisation's domains: services.MembershipRefused)
-    and signed by the worker as it sends the e-mail (accounts.emails.MailLink).
+    and signed by the worker as it sends the e-mail (mail.links.MailLink).
     """
     claims = services.verification_link_issue(membership, email)
     context = {

@@ -29,7 +29,7 @@ from core.bidi import bdi, isolate
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
 from .diff import word_diff
-from .models import WAITING, Comment, Delivery, Flag, Status, Subscription, Suppression, public_q, queue_q
+from .models import WAITING, Comment, Flag, Status, Subscription, public_q, queue_q
 from .policy import Reason
 from .thread import context_of
 
@@ -611,30 +611,4 @@ class SubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["comment", "email", "scope", "language", "confirmed_at", "created_at"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
-    """Addresses never written to again. Add one here when the mail provider reports a bounce."""
-
-    list_display = ["email", "reason", "note", "created_at"]
-    list_filter = ["reason"]
-    search_fields = ["email"]
-    fields = ["email", "reason", "note"]
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    """The ledger of notification e-mails: what was sent to whom, and what failed."""
-
-    list_display = ["kind", "recipient", "key", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["kind", "state"]
-    search_fields = ["recipient", "key"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -9,7 +9,7 @@ mention_notices_send, and `send_mention_notices` does the same for
 whatever is due, from cron or by hand.
 
 Each representative gets at most one e-mail per comment (the notification
-ledger, comments.delivery), never for a comment that is not public (held, rejected,
+ledger, mail.ledger), never for a comment that is not public (held, rejected,
 spam, still pending) or on a post that is not (a draft, a post scheduled
 for later: Mention.objects.public), and never for a comment written by one
 of that organisation's own verified representatives. Once a mention has been
@@ -32,12 +32,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import absolute_url
 from accounts.models import Membership, Organization
 from core.bidi import isolate
+from mail.ledger import Outcome, deliver
+from mail.links import absolute_url
+from mail.models import Delivery
 
-from .delivery import Outcome, deliver
-from .models import Comment, Delivery, Mention
+from .models import Comment, Mention
 
 logger = logging.getLogger(__name__)
 

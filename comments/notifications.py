@@ -1,7 +1,7 @@
 """Who hears of what about comments, and the e-mail they get.
 
 The worker runs these (comments.tasks); each e-mail goes through
-comments.delivery.deliver, so it is sent once and never to a suppressed
+mail.ledger.deliver, so it is sent once and never to a suppressed
 address. What triggers them:
 
 - a comment enters the queue or is held (comment_create, readers' reports):
@@ -28,13 +28,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import MailLink, absolute_url, mail_link
 from blog.models import Post
 from core.tokens import LinkRefused, signed_token, token_data
+from mail.ledger import Outcome, deliver
+from mail.links import MailLink, absolute_url, mail_link
+from mail.models import Delivery
+from mail.suppressions import normalize
 
 from . import mentions
-from .delivery import Outcome, deliver, normalize
-from .models import WAITING, Comment, Delivery, ModerationEvent, Status, Subscription
+from .models import WAITING, Comment, ModerationEvent, Status, Subscription
 
 CONFIRM_SALT = "comments.subscription-confirm"
 # A reader's subscription ends with their comment if it is taken off the blog.

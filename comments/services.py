@@ -19,8 +19,7 @@ from accounts.impersonation import imitated
 from accounts.models import User
 
 from . import badges, mentions, policy, tasks
-from .delivery import normalize
-from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
+from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription
 
 
 class CommentRefused(Exception):
@@ -607,11 +606,3 @@ def subscription_confirm(*, subscription, now=None):
         subscription.confirmed_at = now or timezone.now()
         subscription.save(update_fields=["confirmed_at"])
     return subscription
-
-
-def address_suppress(*, email, reason=Suppression.Reason.UNSUBSCRIBED, note="", now=None):
-    """Never write to this address again (an unsubscribe link, or a bounce entered by staff)."""
-    suppression, _created = Suppression.objects.get_or_create(
-        email=normalize(email), defaults={"reason": reason, "note": note[:300], "created_at": now or timezone.now()}
-    )
-    return suppression

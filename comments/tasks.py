@@ -5,7 +5,7 @@ written to the same database, so a decision that rolls back leaves no
 e-mail behind, and a decision that commits has its e-mail waiting even
 if no worker runs at that moment.
 
-A send that fails is tried again later (accounts.emails.retry_later);
+A send that fails is tried again later (mail.tasks.retry_later);
 comments whose announcement failed stay unannounced for the next periodic
 run. `periodic` does what no single event triggers: announcing comments whose
 publish_at passed, the moderators' digest, the purge. It enqueues its next
@@ -22,10 +22,10 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from accounts.emails import retry_later
+from mail.ledger import Outcome, deliveries_resume
+from mail.tasks import retry_later
 
-from . import delivery, notifications, retention
-from .delivery import Outcome
+from . import notifications, retention
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def periodic_run(*, now=None, dry_run=False):
     """Everything the periodic task does, once; return a summary."""
     now = now or timezone.now()
     summary = {
-        "resumed": delivery.deliveries_resume(now=now),
+        "resumed": deliveries_resume(now=now),
         "announced": notifications.publications_announce(now=now),
         "digests": notifications.moderation_digest_send(now=now),
         "purged": 0,

@@ -12,5 +12,4 @@ urlpatterns = [
     path("feed/", LatestCommentsFeed(), name="feed"),
     path("feed/<slug:slug>/", PostCommentsFeed(), name="post_feed"),
     path("subscription/<str:token>/", views.subscription_confirm, name="subscription_confirm"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

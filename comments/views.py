@@ -3,13 +3,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.rate_limit import rate_limited
 from core.tokens import LinkRefused
 
-from . import delivery, notifications, services
+from . import notifications, services
 from . import session as comment_session
 from .forms import ReportForm
 from .models import Comment
@@ -104,17 +103,3 @@ def subscription_confirm(request, token):
         services.subscription_confirm(subscription=subscription)
         return render(request, "comments/subscription_confirm.html", {"subscription": subscription, "done": True})
     return render(request, "comments/subscription_confirm.html", {"subscription": subscription})
-
-
-@csrf_exempt  # RFC 8058: the mail provider posts "List-Unsubscribe=One-Click" without a form; the token is the proof.
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    """One-click unsubscribe, no login: confirm on GET, stop every e-mail to the address on POST."""
-    try:
-        email = delivery.unsubscribe_address(token)
-    except LinkRefused:
-        return render(request, "comments/unsubscribe.html", {"refused": "invalid"}, status=400)
-    if request.method == "POST":
-        services.address_suppress(email=email)
-        return render(request, "comments/unsubscribe.html", {"email": email, "done": True})
-    return render(request, "comments/unsubscribe.html", {"email": email})

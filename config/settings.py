@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "bootstrap",
     # The blog's own apps, lowest layer first (docs/architecture.md).
     "core",
+    "mail",
     "accounts",
     "blog",
     "comments",
@@ -281,7 +282,7 @@ BLOG_IMPORT_MAX_UPLOAD_BYTES = env_int("BLOG_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024
 # Imports refuse, whole and before writing, a file whose replies nest deeper than this (0 = the top level).
 BLOG_IMPORT_MAX_DEPTH = env_int("BLOG_IMPORT_MAX_DEPTH", 1000)
 # What a content backup holds (core.backup, manage.py export_content): these apps' models and the permission groups.
-BLOG_CONTENT_APPS = ["accounts", "blog", "comments", "wordpress"]
+BLOG_CONTENT_APPS = ["mail", "accounts", "blog", "comments", "wordpress"]
 # Video embeds allowed in post bodies: iframes from other hosts are removed.
 BLOG_EMBED_HOSTS = env_list(
     "BLOG_EMBED_HOSTS",
@@ -324,7 +325,7 @@ if COMMENTS_ORDER not in ("oldest", "newest"):
 BLOG_PAGE_CACHE_SECONDS = env_int("BLOG_PAGE_CACHE_SECONDS", 600)
 
 # The site's address, for links in e-mails (all sent by the worker, outside a
-# request); empty: the first of ALLOWED_HOSTS (accounts.emails.site_url).
+# request); empty: the first of ALLOWED_HOSTS (mail.links.site_url).
 SITE_URL = env("SITE_URL", "")
 
 # Accounts: how long a membership verification link sent to a brand's domain stays valid.

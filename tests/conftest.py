@@ -78,6 +78,23 @@ def _english(request, settings):
 BROWSER_TESTS = "e2e"
 
 
+@pytest.fixture
+def moderators(settings, db):
+    """Who hears of the queue: a desk address, a moderator, a superuser; not staff without the permission."""
+    from django.contrib.auth.models import Permission
+
+    from tests.accounts.factories import make_user
+
+    settings.NOTIFICATIONS_MODERATOR_EMAILS = ["desk@example.net"]
+    permission = Permission.objects.get(codename="moderate_comment")
+    moderator = make_user(email="mod@example.com", is_staff=True)
+    moderator.user_permissions.add(permission)
+    make_user(email="root@example.com", is_staff=True, is_superuser=True)
+    make_user(email="reader-only@example.com", is_staff=True)  # Staff without the permission.
+    make_user(email="gone@example.com", is_staff=True, is_active=False).user_permissions.add(permission)
+    return ["desk@example.net", "mod@example.com", "root@example.com"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the browser tests `e2e`, and leave them out of a run chosen by `-k` alone.
 

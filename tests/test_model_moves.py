@@ -16,8 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
+from mail.tasks import email_send
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,18 @@ def redirect_row(apps, model):
     return row, {"old_path": "/2019/03/hello-world/", "post_id": post.pk}
 
 
+def delivery_row(apps, model):
+    row = model.objects.create(
+        kind="reply", recipient="camille@example.org", key="comment:7", state="sent", message={"template": "t"}
+    )
+    return row, {"kind": "reply", "recipient": "camille@example.org", "key": "comment:7", "state": "sent"}
+
+
+def suppression_row(apps, model):
+    row = model.objects.create(email="gone@example.org", reason="bounced", note="550 no such user")
+    return row, {"email": "gone@example.org", "reason": "bounced", "note": "550 no such user"}
+
+
 MOVES = {
     Move(
         "mention",
@@ -64,9 +79,14 @@ MOVES = {
         (
             ("accounts", "0009_names_refuse_invisible_characters"),
             ("comments", "0010_reports_count_readers_not_sessions"),
+            ("mail", None),
         ),
     ): mention_row,
     Move("redirect", "blog", "wordpress", (("blog", "0003_post_co_authors"), ("wordpress", None))): redirect_row,
+    Move("delivery", "comments", "mail", (("comments", "0011_mention_from_accounts"), ("mail", None))): delivery_row,
+    Move("suppression", "comments", "mail", (("comments", "0011_mention_from_accounts"), ("mail", None))): (
+        suppression_row
+    ),
 }
 
 
@@ -140,3 +160,18 @@ def test_a_moved_model_keeps_its_rows_permissions_and_log_entries(migrated_back,
         assert Group.objects.get(name="Readers").permissions.get().content_type == moved
     entry = LogEntry.objects.get(object_id=str(row.pk), content_type=moved)
     assert entry.get_edited_object() == saved
+
+
+def test_an_email_waiting_in_the_queue_is_sent_by_the_send_task_at_its_new_place(migrated_back):
+    """The send task moved from accounts.emails to mail.tasks; a row the queue held before names the new path."""
+    old = migrate([("comments", "0011_mention_from_accounts"), ("mail", None)])
+    waiting = old.apps.get_model("django_tasks_database", "DBTaskResult").objects.create(
+        task_path="accounts.emails.email_send",
+        args_kwargs={"args": [], "kwargs": {"to": ["camille@example.org"], "template": "t", "context": {}}},
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+    migrate()
+
+    assert import_string(DBTaskResult.objects.get(pk=waiting.pk).task_path) is email_send

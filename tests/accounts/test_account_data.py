@@ -8,7 +8,8 @@ from django.utils.translation import gettext, override
 from accounts import self_service
 from accounts.models import Membership, MembershipEvent, Organization, User
 from accounts.services import membership_request, membership_verify
-from comments.models import Comment, Delivery, Flag, ModerationEvent, Status, Subscription, Suppression
+from comments.models import Comment, Flag, ModerationEvent, Status, Subscription
+from mail.models import Delivery, Suppression
 from tests.accounts.factories import make_user
 from tests.blog.factories import image_upload, make_post
 from tests.comments.factories import make_comment

@@ -1,16 +1,18 @@
 import itertools
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from blog.csrf_tokens import random_string
 from blog.models import Post
+from comments import services
 from comments.forms import new_form_token
 from comments.models import Comment, Status
 from tests.blog.factories import make_post
@@ -107,3 +109,20 @@ def reporter(name="a", user=None):
 
     key = f"user:{user.pk}" if user is not None else f"net:{name}"
     return Reporter(key=key, network=f"block-{name}", network_label=f"192.0.2.x ({name})", user=user)
+
+
+# When comment_sent's comments are written: a fixed moment, so that delays and digests are exact.
+SUBMITTED = datetime(2026, 3, 2, 9, 10, tzinfo=UTC)
+
+
+def comment_sent(post, **fields):
+    """A reader's comment through the service, as the form sends it, at SUBMITTED: its e-mails leave."""
+    fields.setdefault("name", "Camille")
+    fields.setdefault("email", "camille@example.org")
+    fields.setdefault("body", "A thoughtful comment.")
+    return services.comment_create(post=post, now=SUBMITTED, **fields)
+
+
+def sent_to(address, outbox=None):
+    """The e-mails sent to an address (the test outbox by default)."""
+    return [message for message in (outbox or mail.outbox) if address in message.to]

@@ -15,9 +15,11 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Membership, Organization
 from blog.models import Post
-from comments import delivery, mentions
+from comments import mentions
 from comments import services as comment_services
-from comments.models import Delivery, Mention, Status
+from comments.models import Mention, Status
+from mail import ledger
+from mail.models import Delivery
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
@@ -254,7 +256,7 @@ def test_a_failed_send_is_tried_again_on_the_next_run(post, representatives, mon
     def broken(*args, **kwargs):
         raise ConnectionRefusedError
 
-    monkeypatch.setattr(delivery, "message_send", broken)
+    monkeypatch.setattr(ledger, "message_send", broken)
     send_notices()
     assert not notices().exists()
 

@@ -1,53 +1,25 @@
 """Notification e-mails: each trigger, its recipients, language and content, sent once."""
 
 import re
-from datetime import UTC, datetime, timedelta
-from io import StringIO
+from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
-from comments import delivery, notifications, services, tasks
-from comments.models import Comment, Delivery, Status, Subscription, Suppression
+from comments import notifications, services, tasks
+from comments.models import Comment, Status, Subscription
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, reporter
+from tests.comments.factories import SUBMITTED, comment_sent, form_data, make_comment, reporter, sent_to
 
 pytestmark = pytest.mark.django_db
-
-SUBMITTED = datetime(2026, 3, 2, 9, 10, tzinfo=UTC)
 
 
 @pytest.fixture
 def post():
     return make_post(title="Answering angry customers", published_at=SUBMITTED - timedelta(days=1))
-
-
-@pytest.fixture
-def moderators(settings):
-    settings.NOTIFICATIONS_MODERATOR_EMAILS = ["desk@example.net"]
-    permission = Permission.objects.get(codename="moderate_comment")
-    moderator = make_user(email="mod@example.com", is_staff=True)
-    moderator.user_permissions.add(permission)
-    make_user(email="root@example.com", is_staff=True, is_superuser=True)
-    make_user(email="reader-only@example.com", is_staff=True)  # Staff without the permission.
-    make_user(email="gone@example.com", is_staff=True, is_active=False).user_permissions.add(permission)
-    return ["desk@example.net", "mod@example.com", "root@example.com"]
-
-
-def send(post, **fields):
-    fields.setdefault("name", "Camille")
-    fields.setdefault("email", "camille@example.org")
-    fields.setdefault("body", "A thoughtful comment.")
-    return services.comment_create(post=post, now=SUBMITTED, **fields)
-
-
-def sent_to(address, outbox=None):
-    return [message for message in (outbox or mail.outbox) if address in message.to]
 
 
 def replies_to(address):
@@ -63,7 +35,7 @@ def link_in(message, name):
 
 
 def test_a_comment_entering_the_queue_tells_each_moderator_once_with_its_admin_link(post, moderators):
-    comment = send(post)
+    comment = comment_sent(post)
 
     assert comment.status == Status.PENDING
     assert sorted(address for message in mail.outbox for address in message.to) == moderators
@@ -78,13 +50,13 @@ def test_a_comment_entering_the_queue_tells_each_moderator_once_with_its_admin_l
 
 
 def test_a_held_comment_says_it_is_held(post, moderators):
-    send(post, body="Win at the casino tonight.")
+    comment_sent(post, body="Win at the casino tonight.")
 
     assert "held" in sent_to("mod@example.com")[0].subject
 
 
 def test_spam_and_the_authors_own_comments_do_not_disturb_the_moderators(post, moderators):
-    send(post, honeypot="http://spam.example")
+    comment_sent(post, honeypot="http://spam.example")
     services.comment_create(post=post, user=post.author, body="Thanks, all.", now=SUBMITTED)
 
     assert not [m for m in mail.outbox if "mod@example.com" in m.to]
@@ -138,8 +110,8 @@ def test_the_digest_lists_a_badged_answer_that_reports_put_in_the_queue(post, mo
 
 def test_with_a_digest_moderators_get_one_email_per_period_instead(post, moderators, settings):
     settings.NOTIFICATIONS_MODERATOR_DIGEST = "hourly"
-    first = send(post, body="First words.")
-    second = send(post, email="dom@example.org", body="Second words.")
+    first = comment_sent(post, body="First words.")
+    second = comment_sent(post, email="dom@example.org", body="Second words.")
     assert mail.outbox == []
 
     with time_machine.travel(SUBMITTED + timedelta(hours=1)):
@@ -157,7 +129,7 @@ def test_with_a_digest_moderators_get_one_email_per_period_instead(post, moderat
 
 
 def test_publication_at_publish_at_needs_no_worker_and_the_periodic_run_tells_the_writer_once(post):
-    comment = send(post, language="fr")
+    comment = comment_sent(post, language="fr")
     after = comment.publish_at + timedelta(minutes=1)
 
     with time_machine.travel(after):
@@ -174,7 +146,7 @@ def test_publication_at_publish_at_needs_no_worker_and_the_periodic_run_tells_th
 
 
 def test_a_moderators_approval_tells_the_writer_at_once_in_english(post):
-    comment = send(post, language="en")
+    comment = comment_sent(post, language="en")
 
     services.comment_approve(comment=comment, moderator=make_author())
     tasks.periodic_run()
@@ -191,7 +163,7 @@ def test_a_comment_published_at_once_tells_nobody_it_was_published(post):
 
 @pytest.mark.parametrize("share", [True, False])
 def test_a_rejection_tells_the_writer_with_the_reason_only_when_shared(post, share):
-    comment = send(post, language="en")
+    comment = comment_sent(post, language="en")
 
     services.comment_reject(comment=comment, moderator=make_author(), note="Off topic: about pizza", share_reason=share)
 
@@ -202,7 +174,7 @@ def test_a_rejection_tells_the_writer_with_the_reason_only_when_shared(post, sha
 
 def test_the_admin_reject_action_can_share_the_reason(client, post):
     moderator = make_user(is_staff=True, is_superuser=True)
-    comment = send(post, language="en")
+    comment = comment_sent(post, language="en")
     client.force_login(moderator)
 
     client.post(
@@ -295,132 +267,8 @@ def test_confirmation_links_valid_expired_and_tampered(client, post, change, sta
     assert (Subscription.objects.get().confirmed_at is not None) is (change == "valid")
 
 
-# -- unsubscribing --------------------------------------------------------------------
-
-
-def test_every_notification_carries_one_click_unsubscribe_headers_and_link(post, moderators):
-    send(post)
-
-    for message in mail.outbox:
-        header = message.extra_headers["List-Unsubscribe"]
-        assert re.fullmatch(r"<https://testserver/comments/unsubscribe/[^/]+/>", header)
-        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert header[1:-1] in message.body
-        assert header[1:-1] in message.alternatives[0][0]
-        # On one line, as sent: not folded into encoded words one-click clients cannot read.
-        assert f"\nList-Unsubscribe: {header}\n".encode() in message.message().as_bytes()
-
-
-def test_one_click_unsubscribe_works_without_login_or_csrf_and_nothing_is_sent_again(post, moderators):
-    from django.test import Client
-
-    send(post)
-    header = sent_to("mod@example.com")[0].extra_headers["List-Unsubscribe"][1:-1]
-    path = header.removeprefix("https://testserver")
-    client = Client(enforce_csrf_checks=True)
-
-    page = client.get(path)
-    assert page.status_code == 200
-    assert "mod@example.com" in page.content.decode()
-    assert not Suppression.objects.exists()  # GET only asks.
-
-    response = client.post(path, {"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 200
-    assert Suppression.objects.get().email == "mod@example.com"
-
-    mail.outbox.clear()
-    send(post, email="another@example.org", body="More words.")
-    assert sent_to("mod@example.com") == []
-    assert sent_to("root@example.com")
-    assert Delivery.objects.filter(recipient="mod@example.com", state=Delivery.State.SUPPRESSED).exists()
-
-
-def test_a_tampered_unsubscribe_link_changes_nothing(client):
-    token = delivery.unsubscribe_token("mod@example.com")
-    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-
-    assert client.post(reverse("comments:unsubscribe", args=[tampered])).status_code == 400
-    assert client.post(reverse("comments:unsubscribe", args=["not-a-token"])).status_code == 400
-    assert not Suppression.objects.exists()
-
-
-def test_a_bounced_address_entered_by_command_is_not_written_to(post):
-    call_command("suppress_address", "Camille@Example.org", stdout=StringIO())
-    comment = send(post)
-
-    services.comment_approve(comment=comment, moderator=make_author())
-
-    assert sent_to("camille@example.org") == []
-    assert Suppression.objects.get().reason == Suppression.Reason.BOUNCED
-
-
-# -- exactly once -------------------------------------------------------------------------
-
-
-def test_a_retried_task_sends_nothing_twice(post, moderators):
-    comment = send(post)
-    event = comment.events.get()
-    count = len(mail.outbox)
-
-    tasks.moderators_notify.enqueue(event.pk)
-    tasks.moderators_notify.enqueue(event.pk)
-
-    assert len(mail.outbox) == count == 3
-
-
-def test_a_failed_send_is_sent_by_the_next_run_and_only_then(post, monkeypatch):
-    comment = send(post)
-    real = delivery.message_send
-
-    def broken(**kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr(delivery, "message_send", broken)
-    services.comment_approve(comment=comment, moderator=make_author())
-    row = Delivery.objects.get(kind=Delivery.Kind.PUBLISHED)
-    assert row.state == Delivery.State.FAILED
-    comment.refresh_from_db()
-    assert comment.announced_at is None  # Left for the next run.
-
-    monkeypatch.setattr(delivery, "message_send", real)
-    tasks.periodic_run()
-    tasks.periodic_run()
-
-    assert len(sent_to("camille@example.org")) == 1
-    row.refresh_from_db()
-    assert (row.state, row.attempts) == (Delivery.State.SENT, 2)
-
-
-def test_a_claimed_email_is_not_sent_by_a_second_worker(post):
-    comment = make_comment(post=post, status=Status.APPROVED, email="camille@example.org")
-    Delivery.objects.create(kind=Delivery.Kind.PUBLISHED, recipient="camille@example.org", key=f"comment:{comment.pk}")
-
-    outcome = delivery.deliver(
-        kind=Delivery.Kind.PUBLISHED,
-        recipient="camille@example.org",
-        key=f"comment:{comment.pk}",
-        template="comments/email/published",
-        context={"comment": comment, "post": post, "comment_url": "x"},
-    )
-
-    assert outcome == delivery.Outcome.SKIPPED
-    assert mail.outbox == []
-
-
-def test_a_bounce_entered_in_the_admin_in_another_case_is_the_same_address(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    Suppression.objects.create(email="camille@example.org", reason=Suppression.Reason.UNSUBSCRIBED)
-
-    response = client.post(
-        reverse("admin:comments_suppression_add"), {"email": "Camille@Example.org", "reason": "bounced", "note": ""}
-    )
-
-    assert response.status_code == 200  # The form again, with an error: no duplicate, no crash.
-    assert Suppression.objects.count() == 1
-
-
 def test_readers_words_are_escaped_in_the_html_part(post, moderators):
-    send(post, body="<script>alert(1)</script> & <b>bold</b>")
+    comment_sent(post, body="<script>alert(1)</script> & <b>bold</b>")
 
     html = sent_to("mod@example.com")[0].alternatives[0][0]
     assert "<script>" not in html and "<b>" not in html

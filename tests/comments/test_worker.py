@@ -11,8 +11,12 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from comments import delivery, services, tasks
-from comments.models import Comment, Delivery, Status
+from comments import services, tasks
+from comments.models import Comment, Status
+from mail import ledger
+from mail import tasks as mail_tasks
+from mail.models import Delivery
+from mail.suppressions import address_suppress
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
@@ -120,7 +124,7 @@ def test_two_workers_racing_for_the_same_email_send_it_once():
         barrier.wait()
         try:
             outcomes.append(
-                delivery.deliver(
+                ledger.deliver(
                     kind=Delivery.Kind.PUBLISHED,
                     recipient="camille@example.org",
                     key=f"comment:{comment.pk}",
@@ -138,20 +142,20 @@ def test_two_workers_racing_for_the_same_email_send_it_once():
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == [delivery.Outcome.SENT, delivery.Outcome.SKIPPED]
+    assert sorted(outcomes) == [ledger.Outcome.SENT, ledger.Outcome.SKIPPED]
     assert len(mail.outbox) == 1
 
 
 def test_a_send_that_fails_is_tried_again_later_and_sent_once(database_queue, settings, monkeypatch):
     settings.NOTIFICATIONS_MODERATOR_EMAILS = ["desk@example.net", "other@example.net"]
-    real = delivery.message_send
+    real = ledger.message_send
 
     def down_for_desk(**kwargs):
         if kwargs["to"] == ["desk@example.net"]:
             raise ConnectionRefusedError("mail server down")
         real(**kwargs)
 
-    monkeypatch.setattr(delivery, "message_send", down_for_desk)
+    monkeypatch.setattr(ledger, "message_send", down_for_desk)
     services.comment_create(post=make_post(), name="Camille", email="camille@example.org", body="Hello")
     run_worker()
 
@@ -159,7 +163,7 @@ def test_a_send_that_fails_is_tried_again_later_and_sent_once(database_queue, se
     [retry] = DBTaskResult.objects.filter(status="READY")
     assert retry.args_kwargs["kwargs"] == {"attempt": 2}
 
-    monkeypatch.setattr(delivery, "message_send", real)
+    monkeypatch.setattr(ledger, "message_send", real)
     run_worker()
     assert len(mail.outbox) == 1  # Not before its time.
 
@@ -171,8 +175,6 @@ def test_a_send_that_fails_is_tried_again_later_and_sent_once(database_queue, se
 
 
 def test_an_account_email_that_fails_is_tried_again_later(database_queue, monkeypatch):
-    from accounts import emails
-
     calls = []
 
     def flaky(**kwargs):
@@ -180,8 +182,8 @@ def test_an_account_email_that_fails_is_tried_again_later(database_queue, monkey
         if len(calls) == 1:
             raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(emails, "message_send", flaky)
-    emails.mail_send(
+    monkeypatch.setattr(mail_tasks, "message_send", flaky)
+    mail_tasks.mail_send(
         template="comments/email/confirm", context={"post": make_post(), "link": "x", "hours": 1}, to="a@example.org"
     )
     run_worker()
@@ -205,7 +207,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(mon
         comment = make_comment(post=make_post(), status=Status.APPROVED, email=writer)
         comment.events.create(source="moderator", from_status=Status.PENDING, to_status=Status.APPROVED)
         comments.append(comment)
-    real_send = delivery.message_send
+    real_send = ledger.message_send
     calls = []
 
     def dies_on_the_second(**message):
@@ -214,10 +216,10 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(mon
             raise WorkerKilled
         real_send(**message)
 
-    monkeypatch.setattr(delivery, "message_send", dies_on_the_second)
+    monkeypatch.setattr(ledger, "message_send", dies_on_the_second)
     with pytest.raises(WorkerKilled):
         tasks.periodic_run()
-    monkeypatch.setattr(delivery, "message_send", real_send)
+    monkeypatch.setattr(ledger, "message_send", real_send)
     assert [message.to for message in published_emails()] == [[writers[0]]]
     interrupted = Delivery.objects.get(recipient=writers[1])
     assert interrupted.state == Delivery.State.SENDING and interrupted.message["template"]
@@ -227,7 +229,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(mon
     assert sorted(message.to[0] for message in published_emails()) == [writers[0], writers[2]]
 
     # Past the lease, the e-mail the dead worker held is sent from the ledger, once.
-    with time_machine.travel(timezone.now() + delivery.SENDING_LEASE + timedelta(minutes=1)):
+    with time_machine.travel(timezone.now() + ledger.SENDING_LEASE + timedelta(minutes=1)):
         assert tasks.periodic_run()["resumed"] == 1
         assert tasks.periodic_run()["resumed"] == 0
     emails = published_emails()
@@ -236,7 +238,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(mon
     assert Comment.objects.filter(announced_at__isnull=True).count() == 0
     # Every copy of a notification carries the same Message-ID: a duplicate can be recognised.
     resent = next(message for message in emails if message.to == [writers[1]])
-    assert resent.extra_headers["Message-ID"] == delivery.message_id(
+    assert resent.extra_headers["Message-ID"] == ledger.message_id(
         kind=Delivery.Kind.PUBLISHED, recipient=writers[1], key=f"comment:{comments[1].pk}"
     )
 
@@ -248,13 +250,13 @@ def test_an_address_suppressed_meanwhile_is_not_written_to_when_resuming(monkeyp
     def killed(**message):
         raise WorkerKilled
 
-    monkeypatch.setattr(delivery, "message_send", killed)
+    monkeypatch.setattr(ledger, "message_send", killed)
     with pytest.raises(WorkerKilled):
         tasks.periodic_run()
     monkeypatch.undo()
-    services.address_suppress(email="dora@example.org")
+    address_suppress(email="dora@example.org")
 
-    with time_machine.travel(timezone.now() + delivery.SENDING_LEASE + timedelta(minutes=1)):
+    with time_machine.travel(timezone.now() + ledger.SENDING_LEASE + timedelta(minutes=1)):
         assert tasks.periodic_run()["resumed"] == 0
     assert published_emails() == []
     assert Delivery.objects.get().state == Delivery.State.SUPPRESSED

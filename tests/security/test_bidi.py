@@ -21,9 +21,10 @@ from django.utils import timezone
 from accounts.models import Organization
 from accounts.services import membership_request, membership_revoke, membership_verify
 from accounts.verification import verification_link_send
-from comments import delivery, mentions, notifications, services
+from comments import mentions, notifications, services
 from comments.models import Comment, Status, Subscription
 from core.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
+from mail.suppressions import unsubscribe_token
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import image_upload, make_post
 from tests.comments.factories import form_data, make_comment
@@ -174,7 +175,7 @@ def test_the_pages_about_one_comment_isolate_its_name_and_text(client, world):
     assert_isolated(client.get(reverse("comments:subscription_confirm", args=[token])))
     assert_isolated(client.post(reverse("comments:subscription_confirm", args=[token])))
     hebrew_address = "eve@דוגמה.example"
-    assert_isolated(client.get(reverse("comments:unsubscribe", args=[delivery.unsubscribe_token(hebrew_address)])))
+    assert_isolated(client.get(reverse("mail:unsubscribe", args=[unsubscribe_token(hebrew_address)])))
 
 
 def test_error_pages_isolate_the_readers_name(client):

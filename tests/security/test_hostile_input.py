@@ -19,7 +19,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts.models import Membership, Organization, User
-from comments.models import Comment, Flag, ModerationEvent, Subscription, Suppression
+from comments.models import Comment, Flag, ModerationEvent, Subscription
+from mail.models import Suppression
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data, make_comment

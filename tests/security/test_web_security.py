@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accounts.emails import mail_send
 from accounts.models import Membership, Organization
 from accounts.services import membership_request
 from comments.models import Status
+from mail.tasks import mail_send
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import form_data, make_comment

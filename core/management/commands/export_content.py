@@ -5,11 +5,12 @@
 The archive holds `content.json` (Django's serialization, with natural keys
 for permissions so it loads into any migrated database), `manifest.json`
 (format, date, row counts per model) and, with --media, the uploaded files
-under `media/`. Content is every model of the apps in
-settings.BLOG_CONTENT_APPS (accounts, organisations, memberships and their
-events, posts, comments with their statuses, threads, moderation events,
-reports and revisions, old permalinks) and the permission groups. Sessions, the admin log and the
-cache are not content. docs/operations.md compares this with pg_dump.
+under `media/`. Content is every model of the apps in settings.BLOG_CONTENT_APPS (accounts,
+organisations, memberships and their events, posts, comments with their
+statuses, threads, moderation events, reports and revisions, old
+permalinks, the e-mail ledger and suppressed addresses) and the permission
+groups. Sessions, the admin log and the cache are not content.
+docs/operations.md compares this with pg_dump.
 """
 
 import json

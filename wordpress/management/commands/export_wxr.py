@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.emails import site_url
+from mail.links import site_url
 from wordpress.exporter import export_wxr
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from comments import services
-from comments.models import Suppression
+from mail.models import Suppression
+from mail.suppressions import address_suppress
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, addresses, reason, note, **options):
         for address in addresses:
-            suppression = services.address_suppress(email=address, reason=reason, note=note)
+            suppression = address_suppress(email=address, reason=reason, note=note)
             self.stdout.write(f"{suppression.email}: suppressed ({suppression.reason}).")

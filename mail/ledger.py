@@ -5,7 +5,7 @@ representatives) goes through `deliver`, which the worker runs:
 
 1. an address on the suppression list (unsubscribed, bounced) is never
    written to; the ledger records that it was not;
-2. the e-mail is claimed in the ledger (comments.models.Delivery) by
+2. the e-mail is claimed in the ledger (mail.models.Delivery) by
    inserting its row and committing it before anything is sent. The unique
    constraint on (kind, recipient, key) decides between two workers, or
    between a task and its retry: the second insert fails and that run sends
@@ -14,7 +14,7 @@ representatives) goes through `deliver`, which the worker runs:
    answers, and the same code works on SQLite and PostgreSQL;
 3. the row holds what the e-mail is made from (its template, language and
    a context of plain values and references to rows,
-   accounts.emails.context_freeze), so a worker killed while sending loses
+   mail.context.context_freeze), so a worker killed while sending loses
    nothing: a row still "sending" after SENDING_LEASE is rendered and sent
    again from the ledger by the periodic task (`deliveries_resume`). The
    row never holds a link that opens something (the unsubscribe link, a
@@ -30,6 +30,8 @@ representatives) goes through `deliver`, which the worker runs:
    in the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058).
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 from datetime import timedelta
@@ -38,17 +40,15 @@ from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import absolute_url, context_freeze, context_thaw, message_render, message_send
-from core.tokens import signed_token, token_data
-
-from .models import Delivery, Suppression
+from .context import context_freeze, context_thaw
+from .links import absolute_url
+from .messages import message_render, message_send
+from .models import Delivery
+from .suppressions import is_suppressed, normalize, unsubscribe_url
 
 logger = logging.getLogger(__name__)
-
-UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 # How long a claimed e-mail may stay "sending" before its worker is taken for
 # dead. Sending one e-mail takes seconds; a worker alive after this has hung.
@@ -59,28 +59,6 @@ class Outcome(StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"  # Already sent (or being sent) by another run, or suppressed.
     FAILED = "failed"
-
-
-def normalize(email):
-    return (email or "").strip().lower()
-
-
-def unsubscribe_token(email):
-    """A signed token naming an address; it does not expire, as RFC 8058 links must keep working."""
-    return signed_token({"e": normalize(email)}, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_address(token):
-    """The address an unsubscribe token names; raise accounts.tokens.LinkRefused if it was altered."""
-    return token_data(token, salt=UNSUBSCRIBE_SALT)["e"]
-
-
-def unsubscribe_url(email):
-    return absolute_url(reverse("comments:unsubscribe", args=[unsubscribe_token(email)]))
-
-
-def is_suppressed(email):
-    return Suppression.objects.filter(email=normalize(email)).exists()
 
 
 def message_id(*, kind, recipient, key):
