@@ -6,6 +6,11 @@ request. Links in e-mails are made by the worker as it renders them
 request's Host; the data export uses the request's `base_url`.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -26,7 +31,7 @@ from .models import MembershipEvent, User
 from .tokens import confirmation_token
 
 
-def user_signup(*, email, display_name, password, now=None):
+def user_signup(*, email: str, display_name: str, password: str, now: datetime | None = None) -> User:
     """Create an account that stays inactive until its owner confirms the address."""
     return User.objects.create_user(
         email=email,
@@ -39,11 +44,11 @@ def user_signup(*, email, display_name, password, now=None):
 
 
 @mail_link
-def confirmation_link(user):
+def confirmation_link(user: User) -> str:
     return absolute_url(reverse("accounts:signup_confirm", args=[confirmation_token(user)]))
 
 
-def confirmation_send(*, user):
+def confirmation_send(*, user: User) -> None:
     """E-mail the link that confirms the account; a new link leaves older ones valid until they expire."""
     if not user.awaiting_confirmation:
         return
@@ -57,20 +62,20 @@ def confirmation_send(*, user):
 
 
 @mail_link
-def password_reset_link(user):
+def password_reset_link(user: User) -> str:
     """Django's password reset link (uid and token), made when the e-mail is sent: valid from then on."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
 
 
-def password_reset_send(*, user, to):
+def password_reset_send(*, user: User, to: str) -> None:
     """E-mail a password reset link to an account's address (Django's reset form chose the account)."""
     context = {"user": user, "link": MailLink(password_reset_link, user)}
     mail_send(template="accounts/email/password_reset", context=context, to=to)
 
 
-def user_confirm(*, user):
+def user_confirm(*, user: User) -> User:
     """Activate an account whose owner followed the link."""
     user.is_active = True
     user.awaiting_confirmation = False
@@ -78,25 +83,25 @@ def user_confirm(*, user):
     return user
 
 
-def avatar_file_discard(name):
+def avatar_file_discard(name: str) -> None:
     """Delete an avatar file from storage once the transaction that let go of it commits."""
     if name:
         storage = User._meta.get_field("avatar").storage
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _iso(moment):
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _by(actor_id, user):
+def _by(actor_id: int | None, user: User) -> str:
     """Who made a membership change, as the export says it: the person, the staff, or the blog (a link followed)."""
     if actor_id is None:
         return "blog"
     return "you" if actor_id == user.pk else "staff"
 
 
-def user_export(*, user, base_url):
+def user_export(*, user: User, base_url: str) -> dict[str, Any]:
     """Everything the blog holds about a person, as data ready for JSON.
 
     Not only what the account holds: once the address is confirmed, the
@@ -231,11 +236,11 @@ REMOVE_COMMENTS = "remove"
 _REMOVABLE = [Status.PENDING, Status.HELD, Status.APPROVED]
 
 
-def can_delete_self(user):
+def can_delete_self(user: User) -> bool:
     return not user.is_staff and not user.is_superuser and not user.posts.exists()
 
 
-def user_delete(*, user, comments, now=None):
+def user_delete(*, user: User, comments: str, now: datetime | None = None) -> None:
     """Delete an account, keeping its comments anonymised or withdrawing them.
 
     Either way the comments lose the account, e-mail address and website,

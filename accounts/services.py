@@ -15,6 +15,10 @@ person can neither ask again nor be sent or use a link: only staff restore
 it, by verifying it (or by asking again on the person's behalf).
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -25,7 +29,7 @@ from django.utils import timezone
 from mail.links import absolute_url
 from mail.tasks import mail_send
 
-from .models import Membership, MembershipEvent
+from .models import Membership, MembershipEvent, Organization, User
 
 LINK_SALT = "accounts.membership-verification"
 
@@ -39,12 +43,21 @@ class MembershipRefused(ValueError):
     expired, invalid, used.
     """
 
-    def __init__(self, reason, message=""):
+    def __init__(self, reason: str, message: str = "") -> None:
         super().__init__(message or reason)
         self.reason = reason
 
 
-def _record(membership, to_status, *, actor, method="", note="", now=None, **changes):
+def _record(
+    membership: Membership,
+    to_status: str,
+    *,
+    actor: User | None,
+    method: str = "",
+    note: str = "",
+    now: datetime | None = None,
+    **changes: object,
+) -> MembershipEvent:
     now = now or timezone.now()
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -67,12 +80,20 @@ def _record(membership, to_status, *, actor, method="", note="", now=None, **cha
     return event
 
 
-def _on_behalf(user, by):
+def _on_behalf(user: User, by: User | None) -> bool:
     """Whether staff `by` act for the person, rather than the person themselves."""
     return by is not None and by.pk != user.pk
 
 
-def membership_request(*, user, organization, role="", by=None, note="", now=None):
+def membership_request(
+    *,
+    user: User,
+    organization: Organization,
+    role: str = "",
+    by: User | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Membership:
     """Ask to speak for an organisation (the user, or staff `by` on their behalf).
 
     A revoked membership is asked again only by staff: the person is refused
@@ -95,12 +116,12 @@ def membership_request(*, user, organization, role="", by=None, note="", now=Non
     return membership
 
 
-def _reason_required(note):
+def _reason_required(note: str) -> None:
     if not note.strip():
         raise MembershipRefused("reason_required", "A staff decision on a membership needs a reason.")
 
 
-def _decision_mail(membership, event, *, template):
+def _decision_mail(membership: Membership, event: MembershipEvent, *, template: str) -> None:
     """Tell the person of a staff decision on their membership, with its reason, in the site's language."""
     context = {
         "user": membership.user,
@@ -111,7 +132,15 @@ def _decision_mail(membership, event, *, template):
     mail_send(template=template, context=context, to=membership.user.email, language=settings.LANGUAGE_CODE)
 
 
-def membership_verify(*, membership, by=None, method=Membership.Method.STAFF, email="", note="", now=None):
+def membership_verify(
+    *,
+    membership: Membership,
+    by: User | None = None,
+    method: str = Membership.Method.STAFF,
+    email: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> MembershipEvent:
     """Verify a membership: by a decision of staff `by`, which needs a reason and is e-mailed, or by a link.
 
     A staff decision also restores a revoked membership.
@@ -139,7 +168,9 @@ def membership_verify(*, membership, by=None, method=Membership.Method.STAFF, em
     return event
 
 
-def membership_revoke(*, membership, by, note="", now=None):
+def membership_revoke(
+    *, membership: Membership, by: User, note: str = "", now: datetime | None = None
+) -> MembershipEvent:
     """Take the badge away, from old comments too (badges are derived when pages are drawn).
 
     A decision of staff `by`: it needs a reason, which the person is e-mailed.
@@ -155,7 +186,7 @@ def membership_revoke(*, membership, by, note="", now=None):
     return event
 
 
-def verification_link_issue(membership, email):
+def verification_link_issue(membership: Membership, email: str) -> dict[str, object]:
     """Number a new link to `email`, voiding every link sent before it; return what its token signs.
 
     Valid until the membership's next event, and while it is the latest
@@ -176,17 +207,17 @@ def verification_link_issue(membership, email):
     return {"m": membership.pk, "e": email.lower(), "v": last_event, "n": number}
 
 
-def verification_token_sign(claims):
+def verification_token_sign(claims: dict[str, object]) -> str:
     """The signed token of a link numbered by verification_link_issue: made by the worker, never stored."""
     return signing.dumps(claims, salt=LINK_SALT)
 
 
-def verification_token(membership, email):
+def verification_token(membership: Membership, email: str) -> str:
     """A signed token for a new link to `email`, at once: it voids every link sent before it."""
     return verification_token_sign(verification_link_issue(membership, email))
 
 
-def membership_verify_by_link(*, token, user, now=None):
+def membership_verify_by_link(*, token: str, user: User, now: datetime | None = None) -> Membership:
     """Verify the membership a link names, for the user who follows it.
 
     Raise MembershipRefused with a reader-facing reason when the link is

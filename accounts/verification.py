@@ -8,6 +8,8 @@ address, the blog's staff decide in the admin. A membership staff revoked
 cannot be asked again here: only staff restore it.
 """
 
+from __future__ import annotations
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from . import services
 from .models import Membership, Organization
 
 
-def revoked_message(organization):
+def revoked_message(organization: Organization) -> str:
     return _(
         "The blog's staff revoked your membership of %(organization)s: only they can restore it. "
         "Write to them if you think it was a mistake."
@@ -92,12 +94,12 @@ class MembershipRequestForm(WholeTextMixin, forms.Form):
 
 
 @mail_link
-def verification_link(claims):
+def verification_link(claims: dict[str, object]) -> str:
     token = services.verification_token_sign(claims)
     return absolute_url(reverse("accounts:verification_link", kwargs={"token": token}))
 
 
-def verification_link_send(*, membership, email):
+def verification_link_send(*, membership: Membership, email: str) -> None:
     """E-mail a signed verification link to an address on the organisation's domains; older links stop working.
 
     The link is numbered now (refused now for a revoked membership or an

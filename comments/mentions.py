@@ -22,17 +22,21 @@ Keywords match whole words, in any case and with or without accents
 ("Verdane" finds "verdané", "VERDANE"; "Vert" does not find "Verdane").
 """
 
+from __future__ import annotations
+
 import logging
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, User
 from core.bidi import isolate
 from mail.ledger import Outcome, deliver
 from mail.links import absolute_url
@@ -45,25 +49,27 @@ logger = logging.getLogger(__name__)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
-def fold(text):
+def fold(text: str) -> str:
     """Text compared without case or accents: "Crème Brûlée" → "creme brulee"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @cache
-def _keyword_pattern(keyword):
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     words = [re.escape(word) for word in fold(keyword).split()]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
 
 
-def keywords_in(text, keywords):
+def keywords_in(text: str, keywords: Iterable[str]) -> list[str]:
     """The keywords that occur in `text` as whole words, ignoring case and accents."""
     folded = fold(text)
     return [keyword for keyword in keywords if keyword.strip() and _keyword_pattern(keyword).search(folded)]
 
 
-def organizations_mentioned(text, organizations=None):
+def organizations_mentioned(
+    text: str, organizations: Iterable[Organization] | None = None
+) -> dict[Organization, list[str]]:
     """Map each organisation the text names to the keywords found."""
     if organizations is None:
         organizations = Organization.objects.exclude(keywords="")
@@ -74,7 +80,7 @@ def organizations_mentioned(text, organizations=None):
     return found
 
 
-def mentions_record(*, comment, now=None):
+def mentions_record(*, comment: Comment, now: datetime | None = None) -> list[Organization]:
     """Record which organisations a comment names; recording twice changes nothing."""
     now = now or timezone.now()
     found = organizations_mentioned(comment.body)
@@ -88,7 +94,7 @@ def mentions_record(*, comment, now=None):
     return list(found)
 
 
-def _speaks_for(comment, organization_id, member_ids):
+def _speaks_for(comment: Comment, organization_id: int, member_ids: set[int]) -> bool:
     """Whether a comment (or a row with its organization_id and user_id) is the organisation's own voice.
 
     Written in its name, or by one of its verified members (`member_ids`):
@@ -97,7 +103,7 @@ def _speaks_for(comment, organization_id, member_ids):
     return comment.organization_id == organization_id or comment.user_id in member_ids
 
 
-def _send_notice(*, comment, recipient, organizations, now):
+def _send_notice(*, comment: Comment, recipient: User, organizations: list[Organization], now: datetime) -> Outcome:
     """One e-mail per comment and recipient, through the notification ledger: never twice."""
     context = {
         "recipient": recipient,
@@ -118,7 +124,7 @@ def _send_notice(*, comment, recipient, organizations, now):
     )
 
 
-def mention_notices_send(*, now=None, comment_ids=None):
+def mention_notices_send(*, now: datetime | None = None, comment_ids: Iterable[int] | None = None) -> int:
     """Tell verified representatives about mentions in comments that are public now, on public posts.
 
     Return how many e-mails were sent. Safe to run again and concurrently:
@@ -159,7 +165,7 @@ def mention_notices_send(*, now=None, comment_ids=None):
     return sent
 
 
-def comment_mentions_sync(comment_id):
+def comment_mentions_sync(comment_id: int) -> list[Organization]:
     """After a comment is saved or approved: record its mentions (the worker tells the representatives)."""
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
@@ -181,7 +187,9 @@ def _answered(comment_id, organization_id, children, comments, members):
     return False
 
 
-def dashboard_mentions(*, organization_ids, now=None, limit=DASHBOARD_LIMIT):
+def dashboard_mentions(
+    *, organization_ids: Iterable[int], now: datetime | None = None, limit: int = DASHBOARD_LIMIT
+) -> list[Mention]:
     """The public comments on public posts naming these organisations (a representative's), newest first.
 
     Each mention gets `answered`: whether a public reply below it, at any

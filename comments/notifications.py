@@ -19,7 +19,9 @@ address. What triggers them:
   confirm the address first (double opt-in).
 """
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,7 +48,7 @@ _GONE = [Status.REJECTED, Status.SPAM, Status.REMOVED]
 # -- moderators ---------------------------------------------------------------
 
 
-def moderator_addresses():
+def moderator_addresses() -> list[str]:
     """Active accounts allowed to moderate comments, and NOTIFICATIONS_MODERATOR_EMAILS."""
     permission = Permission.objects.filter(codename="moderate_comment", content_type__app_label="comments").first()
     can_moderate = Q(is_superuser=True)
@@ -58,11 +60,11 @@ def moderator_addresses():
     return sorted(address for address in addresses if address)
 
 
-def admin_url(comment):
+def admin_url(comment: Comment) -> str:
     return absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
 
 
-def moderators_notify(*, event_id, now=None):
+def moderators_notify(*, event_id: int, now: datetime | None = None) -> list[Outcome]:
     """Tell the moderators that a comment entered the queue or was held (unless they get digests).
 
     Return each e-mail's outcome.
@@ -90,7 +92,7 @@ def moderators_notify(*, event_id, now=None):
     ]
 
 
-def digest_period(now):
+def digest_period(now: datetime) -> tuple[datetime, datetime]:
     """The last whole hour or day (in TIME_ZONE) before `now`, as (start, end)."""
     local = timezone.localtime(now)
     if settings.NOTIFICATIONS_MODERATOR_DIGEST == "daily":
@@ -100,7 +102,7 @@ def digest_period(now):
     return end - timedelta(hours=1), end
 
 
-def moderation_digest_send(*, now=None):
+def moderation_digest_send(*, now: datetime | None = None) -> int:
     """One e-mail per moderator listing the comments that entered the queue in the last period.
 
     Sent by the first periodic run after the hour (or day) ends; the ledger
@@ -142,13 +144,13 @@ def moderation_digest_send(*, now=None):
 # -- the commenter ------------------------------------------------------------
 
 
-def _approved_at_submission(comment):
+def _approved_at_submission(comment: Comment) -> bool:
     """A trusted poster's comment was public at once: telling them it was published is noise."""
     first = comment.events.order_by("created_at", "pk").first()
     return first is not None and first.source == ModerationEvent.Source.POLICY and first.to_status == Status.APPROVED
 
 
-def rejection_notify(*, event_id, share_reason=False, now=None):
+def rejection_notify(*, event_id: int, share_reason: bool = False, now: datetime | None = None) -> Outcome:
     """Tell a commenter their comment was rejected, with the moderator's reason if they chose to share it."""
     event = ModerationEvent.objects.select_related("comment__post").filter(pk=event_id).first()
     if event is None or event.comment.status != Status.REJECTED or not event.comment.email:
@@ -173,7 +175,7 @@ def rejection_notify(*, event_id, share_reason=False, now=None):
 # -- publication ----------------------------------------------------------------
 
 
-def subscribers_of(comment):
+def subscribers_of(comment: Comment) -> list[Subscription]:
     """Confirmed subscriptions that want to hear of this comment, one per address, never its own writer's."""
     wanted = Q(scope=Subscription.Scope.REPLIES, comment_id=comment.parent_id) | Q(
         scope=Subscription.Scope.THREAD, comment__post_id=comment.post_id
@@ -191,7 +193,7 @@ def subscribers_of(comment):
     return list(found.values())
 
 
-def publication_announce(*, comment, now=None):
+def publication_announce(*, comment: Comment, now: datetime | None = None) -> bool:
     """Send what follows a comment's publication, then mark it announced; return whether all went out.
 
     A failed e-mail leaves the comment unannounced, so the next periodic
@@ -237,7 +239,7 @@ def publication_announce(*, comment, now=None):
     return True
 
 
-def publications_announce(*, now=None, limit=500):
+def publications_announce(*, now: datetime | None = None, limit: int = 500) -> int:
     """Announce the comments that became public since the last run; return how many were announced."""
     now = now or timezone.now()
     announced = 0
@@ -250,11 +252,11 @@ def publications_announce(*, now=None, limit=500):
 # -- reply subscriptions ----------------------------------------------------------
 
 
-def confirmation_token(subscription):
+def confirmation_token(subscription: Subscription) -> str:
     return signed_token({"s": subscription.pk, "e": normalize(subscription.email)}, salt=CONFIRM_SALT)
 
 
-def subscription_for_token(token):
+def subscription_for_token(token: str) -> Subscription:
     """The subscription a confirmation link names; raise accounts.tokens.LinkRefused if expired or altered."""
     data = token_data(token, salt=CONFIRM_SALT, max_age=settings.NOTIFICATIONS_CONFIRM_LINK_MAX_AGE)
     subscription = Subscription.objects.select_related("comment__post").filter(pk=data.get("s")).first()
@@ -264,11 +266,11 @@ def subscription_for_token(token):
 
 
 @mail_link
-def subscription_confirm_link(subscription):
+def subscription_confirm_link(subscription: Subscription) -> str:
     return absolute_url(reverse("comments:subscription_confirm", args=[confirmation_token(subscription)]))
 
 
-def subscription_confirmation_send(*, subscription_id, now=None):
+def subscription_confirmation_send(*, subscription_id: int, now: datetime | None = None) -> Outcome:
     """E-mail an anonymous reader the link that confirms their subscription (double opt-in).
 
     The ledger keeps the subscription, not the link: the link is signed as the e-mail is rendered.

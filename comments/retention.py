@@ -8,19 +8,21 @@ that returns what it removed (or would remove) as lines for the operator;
 Another kind of purge is one more function in PURGES.
 """
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import Comment, Status
+from .models import Comment, CommentQuerySet, Status
 
 PURGED_STATUSES = [Status.SPAM, Status.REJECTED]
 
 
-def purgeable_comments(*, now=None):
+def purgeable_comments(*, now: datetime | None = None) -> CommentQuerySet:
     """Spam and rejected comments whose last decision is older than the retention, with no replies.
 
     A comment that replies hang from is kept: deleting it would take the
@@ -38,7 +40,7 @@ def purgeable_comments(*, now=None):
     )
 
 
-def comments_purge(*, now=None, dry_run=False):
+def comments_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
     """Delete spam and rejected comments past the retention; return a line for each."""
     lines = []
     with transaction.atomic():
@@ -53,7 +55,7 @@ def comments_purge(*, now=None, dry_run=False):
     return lines
 
 
-def comment_erase_addresses(*, older_than=None, now=None) -> int:
+def comment_erase_addresses(*, older_than: datetime | None = None, now: datetime | None = None) -> int:
     """Erase the IP address and user agent of comments sent before `older_than`; return how many.
 
     They serve the spam and rate rules, which look back hours, not months:
@@ -66,7 +68,7 @@ def comment_erase_addresses(*, older_than=None, now=None) -> int:
     return Comment.objects.with_addresses(before=older_than).update(ip_address=None, user_agent="")
 
 
-def addresses_erase(*, now=None, dry_run=False):
+def addresses_erase(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
     """Erase the IP address and user agent of comments older than the IP retention; return a line for each.
 
     The comment, its text and its history stay: only what identifies the

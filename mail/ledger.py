@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -61,14 +62,14 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-def message_id(*, kind, recipient, key):
+def message_id(*, kind: str, recipient: str, key: str) -> str:
     """The same Message-ID for every copy of one notification, so a duplicate can be recognised."""
     digest = hashlib.sha256(f"{kind}|{recipient}|{key}".encode()).hexdigest()[:32]
     host = urlsplit(absolute_url("/")).hostname or "localhost"
     return f"<{kind}.{digest}@{host}>"
 
 
-def _claim(*, kind, recipient, key, message, now):
+def _claim(*, kind: str, recipient: str, key: str, message: dict[str, Any], now: datetime) -> Delivery | None:
     """Insert the ledger row with its e-mail (or take back a failed one); None when another run has it."""
     try:
         with transaction.atomic():
@@ -80,7 +81,7 @@ def _claim(*, kind, recipient, key, message, now):
         return None
 
 
-def _render(row):
+def _render(row: Delivery) -> dict[str, Any]:
     """The e-mail a claimed row stands for, rendered now with its unsubscribe link and headers."""
     if "template" not in row.message:
         return row.message  # Rendered before the ledger stopped keeping e-mails: sent as it was.
@@ -95,7 +96,7 @@ def _render(row):
     return message
 
 
-def _send(row):
+def _send(row: Delivery) -> Outcome:
     """Render and send the e-mail of a claimed row, and record how it went."""
     try:
         message_send(to=[row.recipient], **_render(row))
@@ -108,7 +109,16 @@ def _send(row):
     return Outcome.SENT
 
 
-def deliver(*, kind, recipient, key, template, context, language="", now=None):
+def deliver(
+    *,
+    kind: str,
+    recipient: str,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+    language: str = "",
+    now: datetime | None = None,
+) -> Outcome:
     """Send one notification e-mail unless it was already sent or the address is suppressed."""
     now = now or timezone.now()
     recipient = normalize(recipient)
@@ -127,7 +137,7 @@ def deliver(*, kind, recipient, key, template, context, language="", now=None):
     return _send(row)
 
 
-def deliveries_resume(*, now=None):
+def deliveries_resume(*, now: datetime | None = None) -> int:
     """Send again what a dead worker left "sending" past the lease; return how many were sent.
 
     Each row is taken back by one update that checks it is still the same

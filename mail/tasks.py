@@ -40,7 +40,15 @@ def retry_later(task: Task, *args: Any, attempt: int, **kwargs: Any) -> bool:
 
 
 @task
-def email_send(*, to, template="", context=None, language="", attempt=1, **rendered):
+def email_send(
+    *,
+    to: list[str],
+    template: str = "",
+    context: dict[str, Any] | None = None,
+    language: str = "",
+    attempt: int = 1,
+    **rendered: Any,
+) -> None:
     """The worker's side of mail_send: render the e-mail now, send it, try again later if the mail server fails.
 
     `rendered` (subject, body, html, headers) is only for tasks queued
