@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
-from comments.models import Comment, Delivery, Flag, Revision, Status, Subscription, Suppression
+from comments.models import Comment, Delivery, Flag, Revision, Subscription, Suppression
 from comments.services import comment_remove
 
 from .emails import MailLink, absolute_url, mail_link, mail_send
@@ -225,8 +225,6 @@ class DeletionRefused(Exception):
 
 KEEP_COMMENTS = "keep"
 REMOVE_COMMENTS = "remove"
-# The statuses comment_remove withdraws; rejected and spam comments are not public anyway.
-_REMOVABLE = [Status.PENDING, Status.HELD, Status.APPROVED]
 
 
 def can_delete_self(user):
@@ -252,7 +250,8 @@ def user_delete(*, user, comments, now=None):
     with transaction.atomic():
         own = Comment.objects.filter(user=user)
         if comments == REMOVE_COMMENTS:
-            for comment in own.filter(status__in=_REMOVABLE).order_by("pk"):
+            # What comment_remove withdraws; rejected and spam comments are not public anyway.
+            for comment in own.standing().order_by("pk"):
                 comment_remove(comment=comment, actor=user, now=now)
         with translation.override(settings.LANGUAGE_CODE):
             deleted_name = gettext("Deleted account")

@@ -29,7 +29,7 @@ from core.bidi import bdi, isolate
 from . import services
 from .admin_forms import CommentChangeForm, DecisionForm, ExtendDelayForm, ReplyForm, SpamForm
 from .diff import word_diff
-from .models import WAITING, Comment, Delivery, Flag, Status, Subscription, Suppression, public_q, queue_q
+from .models import STANDING, WAITING, Comment, Delivery, Flag, Status, Subscription, Suppression, public_q
 from .policy import Reason
 from .thread import context_of
 
@@ -60,7 +60,7 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == QUEUE:
-            return queryset.filter(queue_q())
+            return queryset.queue()
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset
@@ -194,9 +194,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         if request.GET.get(StatusFilter.parameter_name, QUEUE) in (QUEUE, *WAITING):
-            # What goes public soonest first; held comments, which never go
-            # public by themselves, after them, oldest first.
-            return [F("publish_at").asc(nulls_last=True), "created_at"]
+            # The order the desk works the queue in: the change list orders by
+            # what this returns, so it reads it from the queue itself.
+            return list(Comment.objects.queue().query.order_by)
         return ["-created_at"]
 
     def changelist_view(self, request, extra_context=None):
@@ -308,7 +308,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Reply"))
     def row_actions(self, comment):
-        if comment.status in (Status.REJECTED, Status.SPAM, Status.REMOVED):
+        if comment.status not in STANDING:
             return ""
         return format_html(
             '<a class="button" href="{}">{}</a>',

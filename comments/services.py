@@ -20,7 +20,7 @@ from accounts.models import User
 
 from . import badges, mentions, policy, tasks
 from .delivery import normalize
-from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
+from .models import STANDING, WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription, Suppression
 
 
 class CommentRefused(Exception):
@@ -234,7 +234,7 @@ def comment_import(
         rules=policy.Rules.from_settings(),
         imitates=imitation(name, user=user) or "",
     )
-    if held and status in (Status.APPROVED, Status.PENDING, Status.HELD):
+    if held and status in STANDING:
         status, publish_at, published_at = Status.HELD, None, None
     else:
         held = ()
