@@ -1,30 +1,27 @@
-"""The queue's columns: what a moderator reads about each comment before deciding."""
+"""The queue's columns: what a moderator reads about each comment before deciding.
+
+The HTML of each is a template in templates/admin/comments/comment/, where
+readers' text is escaped; these methods only choose what it shows.
+"""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.bidi import bdi, isolate
+from core.bidi import isolate
 
 from ..models import STANDING, Comment, Status
 from ..policy import Reason
 
 DUE_SOON = timedelta(hours=6)
-
-
-def when(moment: datetime) -> str:
-    """A date and time as the moderator's language writes them, in the site's time zone."""
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 class QueueColumns:
@@ -35,59 +32,41 @@ class QueueColumns:
         return isolate(Truncator(" ".join(comment.body.split())).chars(140))
 
     @admin.display(description=_("from"), ordering="name")
-    def commenter(self, comment: Comment) -> SafeString:
-        account = format_html(' <span class="reason">{}</span>', gettext("account")) if comment.user_id else ""
-        return format_html('{}{}<br><span class="quiet">{}</span>', bdi(comment.name), account, bdi(comment.email))
+    def commenter(self, comment: Comment) -> str:
+        return render_to_string("admin/comments/comment/_commenter.html", {"comment": comment})
 
     @admin.display(description=_("post"), ordering="post__title")
     def post_title(self, comment: Comment) -> str:
         return isolate(Truncator(comment.post.title).chars(50))
 
     @admin.display(description=_("status"), ordering="status")
-    def status_label(self, comment: Comment) -> SafeString:
-        return format_html(
-            '<span class="status-badge status-{}">{}</span>', comment.status, comment.get_status_display()
-        )
+    def status_label(self, comment: Comment) -> str:
+        return render_to_string("admin/comments/comment/_status.html", {"comment": comment})
 
     @admin.display(description=_("reasons"))
-    def reasons_list(self, comment: Comment) -> SafeString | str:
-        return (
-            format_html_join(
-                "", '<span class="reason">{}</span>', ((Reason.from_dict(data).label(),) for data in comment.reasons)
-            )
-            or "—"
-        )
+    def reasons_list(self, comment: Comment) -> str:
+        reasons = [Reason.from_dict(data).label() for data in comment.reasons]
+        return render_to_string("admin/comments/comment/_reasons.html", {"reasons": reasons})
 
     @admin.display(description=_("publication"), ordering="publish_at")
-    def publication(self, comment: Comment) -> SafeString | str:
+    def publication(self, comment: Comment) -> str:
         now = timezone.now()
-        if comment.is_public(now):
-            return format_html("{} {}", gettext("public since"), when(comment.publish_at))
-        if comment.status == Status.PENDING:
+        context = {"comment": comment, "public": comment.is_public(now)}
+        if not context["public"] and comment.status == Status.PENDING:
             hours = max(math.ceil((comment.publish_at - now) / timedelta(hours=1)), 1)
-            text = ngettext("public in %(hours)d h", "public in %(hours)d h", hours) % {"hours": hours}
-            soon = comment.publish_at - now <= DUE_SOON
-            return format_html('<span class="{}">{}</span>', "due-soon" if soon else "", text)
-        if comment.status == Status.HELD:
-            return gettext("waits for a moderator")
-        return "—"
+            context["due_in"] = ngettext("public in %(hours)d h", "public in %(hours)d h", hours) % {"hours": hours}
+            context["due_soon"] = comment.publish_at - now <= DUE_SOON
+        return render_to_string("admin/comments/comment/_publication.html", context)
 
     @admin.display(description=_("reports"), ordering="flag_count")
-    def reports(self, comment: Comment) -> SafeString | str:
+    def reports(self, comment: Comment) -> str:
         """How many readers reported it, and their latest reasons: the queue shows why, not only how many."""
         flags = list(comment.flags.all())
         if not flags:
             return "—"
-        review = ""
-        if comment.review_requested_at:
-            review = format_html('<span class="due-soon">{}</span><br>', gettext("stays public until you decide"))
-        latest = format_html_join(
-            "",
-            '<div class="quiet" dir="auto">{}</div>',
-            ((f"{flag.reason or gettext('no reason given')} ({when(flag.created_at)})",) for flag in flags[-3:]),
-        )
         count = ngettext("%(count)d report", "%(count)d reports", len(flags)) % {"count": len(flags)}
-        return format_html("{}{}{}", review, count, latest)
+        context = {"comment": comment, "count": count, "latest": flags[-3:]}
+        return render_to_string("admin/comments/comment/_reports.html", context)
 
     @admin.display(description=_("history of the address"))
     def history(self, comment: Comment) -> str:
@@ -102,11 +81,7 @@ class QueueColumns:
         return ", ".join(part for part in shown if part) or gettext("first comment")
 
     @admin.display(description=_("Reply"))
-    def row_actions(self, comment: Comment) -> SafeString | str:
+    def row_actions(self, comment: Comment) -> str:
         if comment.status not in STANDING:
             return ""
-        return format_html(
-            '<a class="button" href="{}">{}</a>',
-            reverse("admin:comments_comment_reply", args=[comment.pk]),
-            gettext("Reply"),
-        )
+        return render_to_string("admin/comments/comment/_reply_button.html", {"comment": comment})

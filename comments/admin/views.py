@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from core.bidi import isolate
@@ -41,16 +41,10 @@ def reply(model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str) -
         except services.TransitionRefused:
             form.add_error(None, gettext("This comment is not public and not in the queue: it cannot be answered."))
         else:
-            message = gettext("Your reply is published.")
-            if not was_public:
-                message = gettext("The comment is approved and your reply is published.")
-            model_admin.message_user(
-                request,
-                format_html(
-                    '{} <a href="{}">{}</a>', message, reply.get_absolute_url(), gettext("See it in the thread")
-                ),
-                messages.SUCCESS,
+            message = render_to_string(
+                "admin/comments/comment/_reply_published.html", {"reply": reply, "was_public": was_public}
             )
+            model_admin.message_user(request, message, messages.SUCCESS)
             return redirect("admin:comments_comment_change", comment.pk)
     context = {
         **model_admin.admin_site.each_context(request),
