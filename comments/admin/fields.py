@@ -16,6 +16,14 @@ from ..policy import Reason
 from ..thread import context_of
 from .diff import word_diff
 
+# The deepest indent the desk's style sheet draws (static/css/admin.css): deeper replies line up with it.
+DEEPEST = 8
+
+
+def thread_of(comment: Comment) -> list[tuple[Comment, int]]:
+    """The comment's whole thread, as _thread.html draws it on its page and on the reply page."""
+    return [(row, min(depth, DEEPEST)) for row, depth in context_of(comment)]
+
 
 def why(event: ModerationEvent) -> str:
     """A decision's reasons and its note, as the history lists them."""
@@ -56,8 +64,8 @@ class CommentPageFields:
 
     @admin.display(description=_("thread"))
     def thread_context(self, comment: Comment) -> str:
-        thread = [(row, min(depth, 8)) for row, depth in context_of(comment)]
-        return render_to_string("admin/comments/comment/_thread.html", {"thread": thread, "current": comment})
+        context = {"thread": thread_of(comment), "current": comment}
+        return render_to_string("admin/comments/comment/_thread.html", context)
 
     @admin.display(description=_("history"))
     def moderation_history(self, comment: Comment) -> str:

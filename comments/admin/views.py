@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from core.bidi import isolate
 
 from .. import services
-from ..thread import context_of
+from .fields import thread_of
 from .forms import ReplyForm
 
 
@@ -51,7 +51,7 @@ def reply(model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str) -
         "title": gettext("Reply to %(name)s") % {"name": isolate(comment.name)},
         "opts": model_admin.opts,
         "original": comment,
-        "thread": context_of(comment),
+        "thread": thread_of(comment),
         "form": form,
         "media": model_admin.media + form.media,
     }

@@ -1,5 +1,6 @@
 """The moderation desk, through HTTP as a moderator and as an editor without the permission."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -283,6 +284,29 @@ def test_the_comment_page_shows_the_thread_and_the_history(client, moderator):
     assert "Rejected" in html
     assert "first look" in html
     assert 'id="reply"' in html
+
+
+def test_the_comment_page_and_the_reply_page_draw_the_same_thread(client, moderator):
+    post = make_post()
+    root = make_comment(post=post, body="The first word. " + "Long. " * 200)
+    deepest = root
+    for depth in range(10):
+        deepest = make_comment(post=post, parent=deepest, body=f"Reply at depth {depth + 1}.")
+    current = Comment.objects.get(body="Reply at depth 3.")
+
+    pages = [
+        client.get(reverse("admin:comments_comment_change", args=[current.pk])),
+        client.get(reverse("admin:comments_comment_reply", args=[current.pk])),
+    ]
+
+    threads = [re.findall(r'<div class="thread-item .*?</div></div>', page.text, re.S) for page in pages]
+    assert threads[0] == threads[1]
+    assert len(threads[0]) == 11
+    assert [item for item in threads[0] if " current" in item] == [threads[0][3]]
+    assert "depth-8" in threads[0][-1]  # Deeper replies line up with the deepest indent the style sheet draws.
+    assert "Long. Long." in threads[0][0] and threads[0][0].count("Long.") < 200  # Others are cut, with a link.
+    for page in pages:
+        assert "admin/comments/comment/_thread.html" in [template.name for template in page.templates]
 
 
 def test_an_edit_keeps_the_original_and_the_page_says_so(client, moderator):
