@@ -32,7 +32,7 @@ def reply(model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str) -
     if request.method == "POST" and form.is_valid():
         was_public = comment.is_public()
         try:
-            reply = services.comment_reply(
+            answer = services.comment_reply(
                 parent=comment,
                 author=request.user,
                 body=form.cleaned_data["body"],
@@ -42,7 +42,7 @@ def reply(model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str) -
             form.add_error(None, gettext("This comment is not public and not in the queue: it cannot be answered."))
         else:
             message = render_to_string(
-                "admin/comments/comment/_reply_published.html", {"reply": reply, "was_public": was_public}
+                "admin/comments/comment/_reply_published.html", {"reply": answer, "was_public": was_public}
             )
             model_admin.message_user(request, message, messages.SUCCESS)
             return redirect("admin:comments_comment_change", comment.pk)
