@@ -21,7 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
-from comments.models import Comment, Flag, Revision, Status, Subscription
+from comments.models import Comment, Flag, Revision, Subscription
 from comments.services import comment_remove
 from mail.links import MailLink, absolute_url, mail_link
 from mail.models import Delivery, Suppression
@@ -232,8 +232,6 @@ class DeletionRefused(Exception):
 
 KEEP_COMMENTS = "keep"
 REMOVE_COMMENTS = "remove"
-# The statuses comment_remove withdraws; rejected and spam comments are not public anyway.
-_REMOVABLE = [Status.PENDING, Status.HELD, Status.APPROVED]
 
 
 def can_delete_self(user: User) -> bool:
@@ -259,7 +257,8 @@ def user_delete(*, user: User, comments: str, now: datetime | None = None) -> No
     with transaction.atomic():
         own = Comment.objects.filter(user=user)
         if comments == REMOVE_COMMENTS:
-            for comment in own.filter(status__in=_REMOVABLE).order_by("pk"):
+            # What comment_remove withdraws; rejected and spam comments are not public anyway.
+            for comment in own.standing().order_by("pk"):
                 comment_remove(comment=comment, actor=user, now=now)
         with translation.override(settings.LANGUAGE_CODE):
             deleted_name = gettext("Deleted account")

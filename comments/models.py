@@ -31,6 +31,9 @@ class Status(models.TextChoices):
 # The statuses of a comment that waits for a moderator or for its publication time: the queue's, and what
 # a writer still sees alone. Named once, so no copy forgets one.
 WAITING = (Status.PENDING, Status.HELD)
+# The statuses of a comment that still stands: public, or waiting to be. Its writer may withdraw it and a
+# moderator answer it; rejected, spam and removed comments are set aside.
+STANDING = (Status.APPROVED, *WAITING)
 
 
 def public_q(now=None, prefix=""):
@@ -43,11 +46,6 @@ def public_q(now=None, prefix=""):
     return Q(**{f"{prefix}status": Status.APPROVED}) | Q(
         **{f"{prefix}status": Status.PENDING, f"{prefix}publish_at__lte": now}
     )
-
-
-def queue_q(prefix=""):
-    """What waits for a moderator: pending and held comments, and public ones that reports put in review."""
-    return Q(**{f"{prefix}status__in": WAITING}) | Q(**{f"{prefix}review_requested_at__isnull": False})
 
 
 def _waiting_own_q(own_ids, user):
@@ -100,9 +98,20 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(_waiting_own_q(own_ids, user)).exclude(public_q(now))
 
     def queue(self) -> Self:
-        """What a moderator must look at: pending, held, and public comments readers' reports put in review;
-        soonest public first (a reviewed one is public already, so it comes first)."""
-        return self.filter(queue_q()).order_by(models.F("publish_at").asc(nulls_last=True), "created_at")
+        """What a moderator must look at, in the order the desk works it.
+
+        Pending and held comments, and public ones that readers' reports put
+        in review. What goes public soonest first (a reviewed one is public
+        already, so it comes first); held comments, which never go public by
+        themselves, after them, oldest first. The admin's queue takes both
+        its filter and its order from here.
+        """
+        waiting = Q(status__in=WAITING) | Q(review_requested_at__isnull=False)
+        return self.filter(waiting).order_by(models.F("publish_at").asc(nulls_last=True), "created_at")
+
+    def standing(self) -> Self:
+        """Those still standing (approved, pending or held): what a writer's withdrawal removes."""
+        return self.filter(status__in=STANDING)
 
     def queue_summary(self, now: datetime | None = None, due_within: timedelta = timedelta(hours=6)) -> dict[str, int]:
         """How many comments wait for a moderator, how many are held, how many go public soon."""

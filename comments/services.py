@@ -19,7 +19,7 @@ from accounts.impersonation import imitated
 from accounts.models import User
 
 from . import badges, mentions, policy, tasks
-from .models import WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription
+from .models import STANDING, WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription
 
 
 class CommentRefused(Exception):
@@ -233,7 +233,7 @@ def comment_import(
         rules=policy.Rules.from_settings(),
         imitates=imitation(name, user=user) or "",
     )
-    if held and status in (Status.APPROVED, Status.PENDING, Status.HELD):
+    if held and status in STANDING:
         status, publish_at, published_at = Status.HELD, None, None
     else:
         held = ()

@@ -1,5 +1,6 @@
 """The moderation desk, through HTTP as a moderator and as an editor without the permission."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, ModerationEvent, Revision, Status
+from comments import services
+from comments.models import Comment, Flag, ModerationEvent, Revision, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
@@ -284,6 +286,29 @@ def test_the_comment_page_shows_the_thread_and_the_history(client, moderator):
     assert 'id="reply"' in html
 
 
+def test_the_comment_page_and_the_reply_page_draw_the_same_thread(client, moderator):
+    post = make_post()
+    root = make_comment(post=post, body="The first word. " + "Long. " * 200)
+    deepest = root
+    for depth in range(10):
+        deepest = make_comment(post=post, parent=deepest, body=f"Reply at depth {depth + 1}.")
+    current = Comment.objects.get(body="Reply at depth 3.")
+
+    pages = [
+        client.get(reverse("admin:comments_comment_change", args=[current.pk])),
+        client.get(reverse("admin:comments_comment_reply", args=[current.pk])),
+    ]
+
+    threads = [re.findall(r'<div class="thread-item .*?</div></div>', page.text, re.S) for page in pages]
+    assert threads[0] == threads[1]
+    assert len(threads[0]) == 11
+    assert [item for item in threads[0] if " current" in item] == [threads[0][3]]
+    assert "depth-8" in threads[0][-1]  # Deeper replies line up with the deepest indent the style sheet draws.
+    assert "Long. Long." in threads[0][0] and threads[0][0].count("Long.") < 200  # Others are cut, with a link.
+    for page in pages:
+        assert "admin/comments/comment/_thread.html" in [template.name for template in page.templates]
+
+
 def test_an_edit_keeps_the_original_and_the_page_says_so(client, moderator):
     post = make_post()
     comment = make_comment(post=post, body="Call me at 06 12 34 56 78, I know the answer.")
@@ -328,3 +353,53 @@ def test_the_admin_header_and_index_count_the_queue(client, moderator):
     assert "3 comments wait in the queue" in html
     assert "1 goes public within 6 hours" in html
     assert "1 held for review" in html
+
+
+# -- readers' text on the desk -------------------------------------------------------
+
+SCRIPT = '<script>alert("desk")</script>'
+ESCAPED = "&lt;script&gt;alert(&quot;desk&quot;)&lt;/script&gt;"
+
+
+@pytest.fixture
+def hostile(moderator):
+    """A comment whose every string a reader or a moderator typed is a script, reported, edited and answered."""
+    post = make_post(title=f"Title {SCRIPT}", author=moderator)
+    comment = make_comment(
+        post=post,
+        status=Status.HELD,
+        publish_at=None,
+        name=f"Eve {SCRIPT}",
+        email=f"eve{SCRIPT}@example.org",
+        website=f"https://eve.example/{SCRIPT}",
+        body=f"Before {SCRIPT} after",
+        reasons=[{"code": "blocked_word", "count": 1, "word": SCRIPT}],
+    )
+    Flag.objects.create(comment=comment, reporter="net:1", network="1", network_label="203.0.113.x", reason=SCRIPT)
+    ModerationEvent.objects.create(comment=comment, source="policy", to_status=Status.HELD, note=SCRIPT)
+    services.comment_edit(comment=comment, moderator=moderator, body=f"Before {SCRIPT} edited", note=SCRIPT)
+    answer = pending(post=post, parent=comment, name=f"Bob {SCRIPT}", body=f"Answer {SCRIPT}")
+    return comment, answer
+
+
+def desk_pages(client, comment, answer):
+    """Every page of the desk that shows a comment's strings: (name, response)."""
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    reply = reverse("admin:comments_comment_reply", args=[comment.pk])
+    yield "queue", client.get(CHANGELIST)
+    yield "every status", client.get(CHANGELIST, {"status": "all"})
+    yield "the comment's page", client.get(change)
+    yield "its answer's page", client.get(reverse("admin:comments_comment_change", args=[answer.pk]))
+    yield "the reply page", client.get(reply)
+    yield "the reply page with an error", client.post(reply, {"identity": "self"})
+    for action in ["reject", "mark_spam", "extend_delay"]:
+        yield f"the decision page of {action}", run_action(client, action, [comment, answer])
+    yield "the message after a reply", client.post(reply, {"identity": "self", "body": f"Reply {SCRIPT}"}, follow=True)
+
+
+def test_a_script_in_readers_text_is_shown_escaped_on_every_page_of_the_desk(client, moderator, hostile):
+    for name, response in desk_pages(client, *hostile):
+        html = response.text
+        assert response.status_code == 200, name
+        assert ESCAPED in html, name
+        assert '<script>alert("desk")' not in html, name

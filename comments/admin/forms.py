@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import WholeTextMixin
 
-from .badges import Voices
-from .models import Comment
+from ..badges import Voices
+from ..models import Comment
 
 REJECTION_REASONS = [
     ("off_topic", _("Off topic")),
