@@ -6,20 +6,26 @@ records a ModerationEvent saying who or what decided, from what status to
 what status, and why. No function here deletes a comment or edits its text.
 """
 
+from __future__ import annotations
+
 import hashlib
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.impersonation import imitated
-from accounts.models import User
+from accounts.models import Organization, User
+from blog.models import Post
 
 from . import badges, mentions, policy, tasks
 from .models import STANDING, WAITING, Comment, Flag, ModerationEvent, Revision, Status, Subscription
+from .reporters import Reporter
 
 
 class CommentRefused(Exception):
@@ -38,7 +44,15 @@ class CommentsClosed(Exception):
     """The post does not accept comments (closed, or not public)."""
 
 
-def poster_history(*, post, email, ip_address, now, rules=None, user=None):
+def poster_history(
+    *,
+    post: Post,
+    email: str,
+    ip_address: str | None,
+    now: datetime,
+    rules: policy.Rules | None = None,
+    user: User | None = None,
+) -> policy.History:
     """Count what the policy needs to know about a poster, in at most five queries.
 
     `user` is the account the poster is logged in to, if any. An address
@@ -70,7 +84,7 @@ def poster_history(*, post, email, ip_address, now, rules=None, user=None):
     )
 
 
-def _account_at(email):
+def _account_at(email: str) -> int | None:
     """The id of the account whose address this is, matched as logins match it; None for none."""
     if not email:
         return None
@@ -79,22 +93,22 @@ def _account_at(email):
 
 def comment_create(
     *,
-    post,
-    body,
-    name="",
-    email="",
-    website="",
-    user=None,
-    parent=None,
-    organization=None,
-    ip_address=None,
-    user_agent="",
-    honeypot="",
-    seconds_to_submit=None,
-    form_token=None,
-    allow_closed=False,
-    language="",
-    now=None,
+    post: Post,
+    body: str,
+    name: str = "",
+    email: str = "",
+    website: str = "",
+    user: User | AnonymousUser | None = None,
+    parent: Comment | None = None,
+    organization: Organization | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    honeypot: str = "",
+    seconds_to_submit: float | None = None,
+    form_token: str | None = None,
+    allow_closed: bool = False,
+    language: str = "",
+    now: datetime | None = None,
 ) -> Comment:
     """Run the policy on a new comment and save it with its decision, or refuse it.
 
@@ -189,25 +203,25 @@ def comment_create(
 
 def comment_import(
     *,
-    post,
-    body,
-    status,
-    created_at,
-    source,
-    source_id,
-    source_label,
-    name="",
-    email="",
-    website="",
-    user=None,
-    parent=None,
-    ip_address=None,
-    user_agent="",
-    publish_at=None,
-    published_at=None,
-    actor=None,
-    imitation=imitated,
-    now=None,
+    post: Post,
+    body: str,
+    status: str,
+    created_at: datetime,
+    source: str,
+    source_id: str,
+    source_label: str,
+    name: str = "",
+    email: str = "",
+    website: str = "",
+    user: User | None = None,
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    publish_at: datetime | None = None,
+    published_at: datetime | None = None,
+    actor: User | None = None,
+    imitation: Callable[..., str | None] = imitated,
+    now: datetime | None = None,
 ) -> Comment:
     """Save a comment brought from another blog, with the status and dates it had there.
 
@@ -291,12 +305,23 @@ ALLOWED_FROM = {
 }
 
 
-def allows(comment, to_status):
+def allows(comment: Comment, to_status: str) -> bool:
     """Whether ALLOWED_FROM lets this comment reach `to_status` (pages use it to offer a decision)."""
     return comment.status in ALLOWED_FROM[to_status]
 
 
-def _transition(comment, to_status, *, actor, source, why=(), note="", now=None, allowed_from=None, **changes):
+def _transition(
+    comment: Comment,
+    to_status: str,
+    *,
+    actor: User | None,
+    source: str,
+    why: Iterable[policy.Reason] = (),
+    note: str = "",
+    now: datetime | None = None,
+    allowed_from: Iterable[str] | None = None,
+    **changes: object,
+) -> ModerationEvent:
     """Move a comment to a new status and record the event, atomically.
 
     Raise TransitionRefused, changing nothing, when the locked row's status
@@ -329,7 +354,9 @@ def _transition(comment, to_status, *, actor, source, why=(), note="", now=None,
     return event
 
 
-def comment_approve(*, comment, moderator, note="", now=None):
+def comment_approve(
+    *, comment: Comment, moderator: User, note: str = "", now: datetime | None = None
+) -> ModerationEvent:
     """Publish now (or keep the time it already went public).
 
     An approved comment that readers' reports put in review is approved
@@ -357,7 +384,9 @@ def comment_approve(*, comment, moderator, note="", now=None):
     return event
 
 
-def comment_reject(*, comment, moderator, note="", share_reason=False, now=None):
+def comment_reject(
+    *, comment: Comment, moderator: User, note: str = "", share_reason: bool = False, now: datetime | None = None
+) -> ModerationEvent:
     """Refuse a comment; its writer is told by e-mail, with `note` only if `share_reason`."""
     with transaction.atomic():
         event = _transition(
@@ -367,13 +396,15 @@ def comment_reject(*, comment, moderator, note="", share_reason=False, now=None)
     return event
 
 
-def comment_mark_spam(*, comment, moderator, note="", now=None):
+def comment_mark_spam(
+    *, comment: Comment, moderator: User, note: str = "", now: datetime | None = None
+) -> ModerationEvent:
     return _transition(
         comment, Status.SPAM, actor=moderator, source=ModerationEvent.Source.MODERATOR, note=note, now=now
     )
 
 
-def comment_remove(*, comment, actor=None, now=None):
+def comment_remove(*, comment: Comment, actor: User | None = None, now: datetime | None = None) -> ModerationEvent:
     """Withdraw a comment at its author's request. The text is kept for the record."""
     return _transition(comment, Status.REMOVED, actor=actor, source=ModerationEvent.Source.COMMENTER, now=now)
 
@@ -386,7 +417,7 @@ class ReportRefused(Exception):
         self.scope, self.retry_after = scope, retry_after
 
 
-def reports_over_budget(*, reporter, now):
+def reports_over_budget(*, reporter: Reporter, now: datetime) -> str | None:
     """Which daily budget this identity's reports of the last 24 hours exceed ("account", "block"), or None."""
     recent = Flag.objects.filter(created_at__gt=now - timedelta(days=1))
     per_account = settings.COMMENTS_REPORTS_PER_DAY_PER_ACCOUNT
@@ -397,7 +428,7 @@ def reports_over_budget(*, reporter, now):
     return None
 
 
-def _lock_reporter(reporter):
+def _lock_reporter(reporter: Reporter) -> None:
     """Count one identity's reports one at a time, until the transaction ends.
 
     On PostgreSQL each identity (its account, its block) takes a transaction
@@ -414,7 +445,7 @@ def _lock_reporter(reporter):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def comment_flag(*, comment, reporter, reason="", now=None):
+def comment_flag(*, comment: Comment, reporter: Reporter, reason: str = "", now: datetime | None = None) -> bool:
     """Record one reader's report; when enough independent readers agree, put the comment before a moderator.
 
     `reporter` is a comments.reporters.Reporter: an account or an address
@@ -456,7 +487,7 @@ def comment_flag(*, comment, reporter, reason="", now=None):
     return True
 
 
-def _reports_decide(comment, *, now):
+def _reports_decide(comment: Comment, *, now: datetime) -> None:
     """Put a reported comment before a moderator once enough independent readers agree (see comment_flag)."""
     readers = comment.flags.independent_readers()
     if readers < settings.COMMENTS_FLAGS_TO_HOLD or not comment.is_public(now):
@@ -482,7 +513,9 @@ def _reports_decide(comment, *, now):
     tasks.moderators_notify.enqueue(event.pk)
 
 
-def comment_requeue(*, comment, moderator, note="", now=None):
+def comment_requeue(
+    *, comment: Comment, moderator: User, note: str = "", now: datetime | None = None
+) -> ModerationEvent:
     """Put a decided comment back in the queue, with a new publication delay."""
     now = now or timezone.now()
     return _transition(
@@ -497,7 +530,9 @@ def comment_requeue(*, comment, moderator, note="", now=None):
     )
 
 
-def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
+def comment_extend_delay(
+    *, comment: Comment, moderator: User, hours: int, note: str = "", now: datetime | None = None
+) -> ModerationEvent:
     """Push back the publication of a pending comment that is not public yet."""
     now = now or timezone.now()
     if comment.is_public(now):
@@ -514,7 +549,9 @@ def comment_extend_delay(*, comment, moderator, hours, note="", now=None):
     )
 
 
-def comment_edit(*, comment, moderator, body, note, now=None):
+def comment_edit(
+    *, comment: Comment, moderator: User, body: str, note: str, now: datetime | None = None
+) -> Revision | None:
     """Change a comment's text, keeping the original as a revision the page mentions."""
     now = now or timezone.now()
     if not note.strip():
@@ -544,7 +581,9 @@ def comment_edit(*, comment, moderator, body, note, now=None):
     return revision
 
 
-def comment_reply(*, parent, author, body, organization=None, now=None):
+def comment_reply(
+    *, parent: Comment, author: User, body: str, organization: Organization | None = None, now: datetime | None = None
+) -> Comment:
     """Answer a comment from the admin: published at once, and the parent with it.
 
     As in WordPress' "approve and reply", a parent still waiting in the
@@ -573,7 +612,9 @@ def comment_reply(*, parent, author, body, organization=None, now=None):
 # -- reply subscriptions and the suppression list ------------------------------------
 
 
-def subscription_create(*, comment, scope, language="", now=None):
+def subscription_create(
+    *, comment: Comment, scope: str, language: str = "", now: datetime | None = None
+) -> Subscription | None:
     """Subscribe a comment's writer to replies (or the whole thread); None when there is no one to write to.
 
     A logged-in writer's address is confirmed (accounts are activated by a
@@ -600,7 +641,7 @@ def subscription_create(*, comment, scope, language="", now=None):
     return subscription
 
 
-def subscription_confirm(*, subscription, now=None):
+def subscription_confirm(*, subscription: Subscription, now: datetime | None = None) -> Subscription:
     """The reader followed the link: from now on they hear of replies. Confirming twice changes nothing."""
     if subscription.confirmed_at is None:
         subscription.confirmed_at = now or timezone.now()
