@@ -11,12 +11,12 @@ Why it is never stale: each entry remembers the versions it was drawn
 under, and is served only while they are still current and its due time
 has not come.
 
-- A version is a random stamp kept in the cache: one per post, and one for
-  the whole site. Any save or deletion of the post or one of its comments
-  (approval, rejection, reply, edit, withdrawal, hold after reports) gives
-  the post a new stamp; a change to an account, an organisation or a
-  membership (a badge revoked, a name changed) gives the site a new stamp.
-  Stamps change through signals (blog/invalidation.py): whatever door the
+- A version is a random stamp kept in the cache (comments/stamps.py): one
+  per post, and one for the whole site. Any save or deletion of the post or
+  one of its comments (approval, rejection, reply, edit, withdrawal, hold
+  after reports) gives the post a new stamp; a change to an account, an
+  organisation or a membership (a badge revoked, a name changed) gives the
+  site a new stamp. Stamps change through signals: whatever door the
   change comes through, a service or the admin, the page follows. They
   change at once and again after the transaction commits, so that a page
   drawn from the old rows in between cannot outlive the change.
@@ -63,7 +63,6 @@ import functools
 import hashlib
 import math
 import re
-import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -82,6 +81,7 @@ from django.utils.http import http_date
 from comments import session as comment_session
 from comments.forms import new_form_token, token_reader
 from comments.models import Comment
+from comments.stamps import SITE_VERSION, post_version_key
 
 from . import csrf_tokens
 
@@ -96,37 +96,10 @@ _HOLES = re.compile(b"(" + re.escape(_CSRF_ATTRIBUTE) + b"|" + re.escape(_FORM_T
 # Headers set for each response by respond() (and CommonMiddleware), not kept with the page.
 _PER_RESPONSE_HEADERS = {"etag", "last-modified", "content-length"}
 
-SITE_VERSION = "blog:page-version:site"
-
 # Part of every page key: a new shape of Entry, or of the pages drawn, gets new keys, so a process never
 # reads an entry of another release from a shared cache (Redis keeps them across a deployment).
 # 3: readers' strings isolated (core.bidi).
 _FORMAT = 3
-
-
-def post_version_key(post_pk):
-    return f"blog:page-version:post:{post_pk}"
-
-
-def bump_post(post_pk):
-    """Give a post a new stamp: its cached pages are no longer served."""
-    cache.set(post_version_key(post_pk), secrets.token_hex(8), None)
-
-
-def bump_site():
-    """Give the site a new stamp: no cached post page is served any more."""
-    cache.set(SITE_VERSION, secrets.token_hex(8), None)
-
-
-def current_versions(post_pk):
-    """The (post, site) stamps now, creating any that is missing (evicted: every entry under it is then invalid)."""
-    keys = (post_version_key(post_pk), SITE_VERSION)
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, secrets.token_hex(8), None)
-            found[key] = cache.get(key)
-    return tuple(found[key] for key in keys)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from comments import services
 from comments import session as comment_session
 from comments.forms import CommentForm, new_form_token, token_reader
 from comments.policy import Outcome
+from comments.stamps import current_versions
 from comments.thread import comment_permalink, thread_for
 from core.client import client_ip, user_agent
 
@@ -114,7 +115,7 @@ class PostDetailView(DetailView):
         if (page := page_cache.fetch(key)) is None:
             now = timezone.now()
             self.object = self.get_object()
-            versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
+            versions = current_versions(self.object.pk)  # Read before the rows the page shows.
             # The page's tokens are holes, filled for each reader by page_cache.respond().
             initial = {**initial, "token": page_cache.FORM_TOKEN_HOLE}
             form = self.comment_form(initial=initial, reader="")
@@ -226,7 +227,7 @@ class PostDetailView(DetailView):
     def thread(self, now=None, versions=None):
         # With the page cache on, the thread's outline is kept under the same stamps (comments.thread.kept_outline).
         if versions is None and page_cache.is_on():
-            versions = page_cache.current_versions(self.object.pk)
+            versions = current_versions(self.object.pk)
         try:
             return thread_for(
                 self.object,

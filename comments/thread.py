@@ -195,9 +195,9 @@ def kept_outline(post, *, versions, now=None, page=1):
 
     Reading the ids of a thread costs 15 ms at 10,000 comments; kept, the
     outline costs one cache read, so a drawn page follows the comments it
-    shows, not the size of the thread. It is kept under the stamps of the
-    page cache (blog/page_cache.py), which change with any change to the
-    post or its comments, and until the next publication by the clock.
+    shows, not the size of the thread. It is kept under the post's stamps
+    (comments/stamps.py), which change with any change to the post or its
+    comments, and until the next publication by the clock.
     """
     now = now or timezone.now()
     layout_settings = (settings.COMMENTS_PER_PAGE, settings.COMMENTS_ORDER, settings.COMMENTS_MAX_DEPTH)

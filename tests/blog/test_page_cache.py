@@ -20,7 +20,7 @@ from accounts import services as account_services
 from accounts.models import Membership, Organization
 from blog import page_cache
 from blog.views import PostDetailView
-from comments import services
+from comments import services, stamps
 from comments.models import Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
@@ -492,7 +492,7 @@ def test_a_page_address_that_comes_to_show_another_post_follows_that_posts_stamp
     now = timezone.now()
 
     def keep(shown, html):
-        versions = page_cache.current_versions(shown.pk)
+        versions = stamps.current_versions(shown.pk)
         page_cache.store("blog:page:test", page_cache.draw(HttpResponse(html), post=shown, versions=versions, now=now))
 
     keep(post, "First post.")
@@ -500,6 +500,6 @@ def test_a_page_address_that_comes_to_show_another_post_follows_that_posts_stamp
     keep(other_post, "Second post.")  # The same address, now another post (a slug given to another post).
     assert page_cache.fetch("blog:page:test").parts == (b"Second post.",)
 
-    page_cache.bump_post(other_post.pk)
+    stamps.bump_post(other_post.pk)
 
     assert page_cache.fetch("blog:page:test") is None
