@@ -27,12 +27,6 @@ class PostQuerySet(models.QuerySet):
         """Posts a reader may see: published, and their publication date has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
-    def with_public_comment_count(self, now: datetime | None = None) -> Self:
-        """Each post's number of public comments, in the same query (comments' one visibility rule)."""
-        from comments.models import public_q
-
-        return self.annotate(public_comment_count=models.Count("comments", filter=public_q(now, prefix="comments__")))
-
     def visible_to(self, user: User | AnonymousUser, now: datetime | None = None) -> Self:
         """Staff who can edit posts also see drafts and scheduled posts (as previews)."""
         if user.has_perm("blog.change_post"):

@@ -214,6 +214,24 @@ def draw(response, *, post, versions, now):
     return Page(entry, tuple(_HOLES.split(content)))
 
 
+def draw_for_everyone(response, *, now):
+    """The page a post's view drew (an unrendered TemplateResponse), as anyone sees it; None unless a 200.
+
+    Its two tokens are drawn as holes: Django's `csrf_token` of the template
+    context, and the comment form's token (comments.forms.CommentForm), both
+    filled for each reader by respond(). It is kept under the stamps its
+    thread was drawn with, read before any row of the thread, and due when
+    it changes by the clock after `now`, taken before the view ran.
+    """
+    if response.status_code != 200:
+        return None
+    context = response.context_data
+    context["csrf_token"] = CSRF_HOLE
+    context["form"].initial["token"] = FORM_TOKEN_HOLE
+    response.render()
+    return draw(response, post=context["object"], versions=context["thread"].versions, now=now)
+
+
 def store(key, page):
     """Keep a page until its due time, within BLOG_PAGE_CACHE_SECONDS."""
     timeout = settings.BLOG_PAGE_CACHE_SECONDS

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -10,12 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
-from comments import services
+from comments import services, thread
 from comments import session as comment_session
-from comments.forms import CommentForm, new_form_token, token_reader
+from comments.forms import form_for, new_form_token, token_reader
 from comments.policy import Outcome
-from comments.stamps import current_versions
-from comments.thread import comment_permalink, thread_for
 from core.client import client_ip, user_agent
 
 from . import page_cache
@@ -27,8 +24,7 @@ class PublishedPostMixin:
 
     def get_queryset(self):
         return (
-            Post.objects.published()
-            .with_public_comment_count()
+            thread.with_public_comment_count(Post.objects.published())
             .select_related("author")
             .order_by("-published_at", "-id")
         )
@@ -88,12 +84,6 @@ def csrf_failure(request, reason=""):
     return django_csrf_failure(request, reason)
 
 
-def is_number(value):
-    """A query parameter that is a plain number: ASCII digits ("¹" is a digit to str.isdigit(), not to int()),
-    and few enough of them for int() to read (it refuses beyond 4,300)."""
-    return value.isascii() and value.isdigit() and len(value) <= 18
-
-
 class PostDetailView(DetailView):
     """The post, a page of its thread and the comment form; a POST here sends a comment.
 
@@ -104,25 +94,19 @@ class PostDetailView(DetailView):
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("author")
 
+    def get_context_data(self, *, form=None, **kwargs):
+        return {**super().get_context_data(**kwargs), **thread.for_post_page(self.request, self.object, form=form)}
+
     def get(self, request, *args, **kwargs):
-        reply_to = request.GET.get("reply_to", "")
-        initial = {"parent": int(reply_to)} if is_number(reply_to) else {}
         if not page_cache.applies(request, slug=kwargs["slug"]):
-            self.object = self.get_object()
-            return self.render_page(self.comment_form(initial=initial))
+            return super().get(request, *args, **kwargs)
 
         key = page_cache.key_for(request)
         if (page := page_cache.fetch(key)) is None:
             now = timezone.now()
-            self.object = self.get_object()
-            versions = current_versions(self.object.pk)  # Read before the rows the page shows.
-            # The page's tokens are holes, filled for each reader by page_cache.respond().
-            initial = {**initial, "token": page_cache.FORM_TOKEN_HOLE}
-            form = self.comment_form(initial=initial, reader="")
-            response = self.render_page(form, now=now, versions=versions, csrf_token=page_cache.CSRF_HOLE).render()
-            if response.status_code != 200:
+            response = super().get(request, *args, **kwargs)
+            if (page := page_cache.draw_for_everyone(response, now=now)) is None:
                 return response
-            page = page_cache.draw(response, post=self.object, versions=versions, now=now)
             page_cache.store(key, page)
         response = page_cache.respond(request, page)
         if not page.entry.headers:
@@ -138,7 +122,7 @@ class PostDetailView(DetailView):
             context = {"body": request.POST.get("body", ""), "name": request.POST.get("name", "")}
             return render(request, "blog/comment_not_sent.html", context, status=404)
         # The token was drawn for the secret this POST carries, which CsrfViewMiddleware has just checked.
-        form = self.comment_form(request.POST)
+        form = form_for(request, post, request.POST)
         if not post.comments_open():
             return self.closed(form)
         if not form.is_valid():
@@ -178,18 +162,7 @@ class PostDetailView(DetailView):
         if data.get("notify"):
             services.subscription_create(comment=comment, scope=data["notify"], language=get_language() or "")
         return redirect(
-            comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
-        )
-
-    def comment_form(self, data=None, *, initial=None, reader=None):
-        """The comment form of this post, its token drawn for this reader (`reader=""`: a hole the cache fills)."""
-        return CommentForm(
-            data,
-            user=self.request.user,
-            initial=initial,
-            replyable=self.object.comments.public(),
-            reader=token_reader(self.request) if reader is None else reader,
-            post_id=self.object.pk,
+            thread.comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
         )
 
     def sent_again(self):
@@ -197,7 +170,7 @@ class PostDetailView(DetailView):
         post = self.object
         data = self.request.POST.copy()
         data["token"] = new_form_token(reader=token_reader(self.request), post_id=post.pk)
-        form = self.comment_form(data)
+        form = form_for(self.request, post, data)
         message = _(
             "Your session changed before your comment was sent (you logged in or out, perhaps in another tab): "
             "it was not published. Your text is kept below: send it again."
@@ -217,36 +190,5 @@ class PostDetailView(DetailView):
         )
         return self.render_page(form, status=403)
 
-    def requested_page(self):
-        """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""
-        number = self.request.GET.get("cpage", "1")
-        if not is_number(number):
-            raise Http404(_("No such page of comments."))
-        return int(number)
-
-    def thread(self, now=None, versions=None):
-        # With the page cache on, the thread's outline is kept under the same stamps (comments.thread.kept_outline).
-        if versions is None and page_cache.is_on():
-            versions = current_versions(self.object.pk)
-        try:
-            return thread_for(
-                self.object,
-                own_ids=comment_session.own_ids(self.request),
-                user=self.request.user,
-                now=now,
-                page=self.requested_page(),
-                versions=versions,
-            )
-        except EmptyPage:
-            raise Http404(_("No such page of comments.")) from None
-
-    def render_page(self, form, *, status=200, now=None, versions=None, **extra):
-        post = self.object
-        context = self.get_context_data(
-            object=post,
-            thread=self.thread(now, versions),
-            form=form,
-            comments_open=post.comments_open(now),
-            **extra,
-        )
-        return self.render_to_response(context, status=status)
+    def render_page(self, form, *, status=200):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
