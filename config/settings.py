@@ -75,8 +75,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names this blog answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# A comment refused by the CSRF check comes back on its post's page with its text (blog.views.csrf_failure).
-CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
+# A comment refused by the CSRF check comes back on its post's page with its text (comments.posting.csrf_failure).
+CSRF_FAILURE_VIEW = "comments.posting.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

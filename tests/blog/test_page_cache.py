@@ -24,7 +24,7 @@ from comments import services, stamps
 from comments.models import Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, reporter, token_in
+from tests.comments.factories import comment_url, form_data, make_comment, reporter, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_a_comment_sent_from_a_cached_page_is_accepted_for_another_reader(post):
 
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     data = form_data(body="Sent from a cached page.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
-    response = reader.post(post.get_absolute_url(), data)
+    response = reader.post(comment_url(post), data)
 
     assert response.status_code == 302
     assert post.comments.get().body == "Sent from a cached page."
@@ -111,17 +111,15 @@ def test_two_readers_of_one_cached_page_each_keep_their_own_comment(post):
     first_token = token_in(fetch(first, post)[0].text)
     second_token = token_in(fetch(second, post)[0].text)
 
-    first.post(post.get_absolute_url(), form_data(body="First reader.", token=first_token))
-    second.post(
-        post.get_absolute_url(), form_data(body="Second reader.", email="other@example.org", token=second_token)
-    )
+    first.post(comment_url(post), form_data(body="First reader.", token=first_token))
+    second.post(comment_url(post), form_data(body="Second reader.", email="other@example.org", token=second_token))
 
     assert sorted(post.comments.values_list("body", flat=True)) == ["First reader.", "Second reader."]
     assert "Second reader." not in first.get(post.get_absolute_url()).text
 
 
 def test_a_pending_comment_never_reaches_the_cached_page(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Mine, awaiting moderation."))
+    client.post(comment_url(post), form_data(body="Mine, awaiting moderation."))
     [comment] = post.comments.all()
     assert comment.status == Status.PENDING
 
@@ -138,7 +136,7 @@ def test_a_pending_comment_never_reaches_the_cached_page(client, post):
 
 def test_the_writer_of_a_pending_comment_never_gets_the_cached_page(client, post):
     fetch(Client(), post)  # Cached before the comment is sent.
-    client.post(post.get_absolute_url(), form_data(body="Still mine."))
+    client.post(comment_url(post), form_data(body="Still mine."))
 
     page, cached = fetch(client, post)
 
@@ -413,7 +411,7 @@ def test_a_comment_sent_from_a_page_served_by_the_short_door_passes_the_csrf_che
 
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     response = reader.post(
-        post.get_absolute_url(), form_data(body="Short door.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
+        comment_url(post), form_data(body="Short door.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
     )
 
     assert response.status_code == 302

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import time_machine
 from django.conf import settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from blog.csrf_tokens import random_string
@@ -65,13 +65,18 @@ def reader_of(client):
     return cookie.value
 
 
+def comment_url(post, query=""):
+    """Where the form of the post's page sends a comment (comments.posting), with `query` ("?cpage=2")."""
+    return reverse("comments:post_comment", kwargs={"slug": post.slug}) + query
+
+
 def post_at(path):
-    """The id of the post whose page this address is, or None."""
+    """The id of the post whose page (or whose comment form's address) this is, or None."""
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
         return None
-    if match.view_name != "blog:post_detail":
+    if match.view_name not in ("blog:post_detail", "comments:post_comment"):
         return None
     return Post.objects.filter(slug=match.kwargs["slug"]).values_list("pk", flat=True).first()
 
