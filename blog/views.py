@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
 from comments import thread
 
-from . import page_cache
 from .models import Post
 
 
@@ -46,33 +44,17 @@ class RobotsView(TemplateView):
 
 
 class PostDetailView(DetailView):
-    """The post, a page of its thread and the comment form, which posts to comments (comments.posting).
+    """The post, a page of its thread and the comment form, which posts to comments (comments.posting)."""
 
-    Anonymous readers with nothing of their own on the page get it from
-    the page cache (blog/page_cache.py).
-    """
+    # Anonymous readers with nothing of their own on the page get it whole from the page cache, whose
+    # middleware honours this attribute (pagecache/middleware.py): blog knows nothing more of it.
+    page_cache = True
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("author")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **thread.for_post_page(self.request, self.object)}
-
-    def get(self, request, *args, **kwargs):
-        if not page_cache.applies(request, slug=kwargs["slug"]):
-            return super().get(request, *args, **kwargs)
-
-        key = page_cache.key_for(request)
-        if (page := page_cache.fetch(key)) is None:
-            now = timezone.now()
-            response = super().get(request, *args, **kwargs)
-            if (page := page_cache.draw_for_everyone(response, now=now)) is None:
-                return response
-            page_cache.store(key, page)
-        response = page_cache.respond(request, page)
-        if not page.entry.headers:
-            response.page_cache_drawn = (key, page)  # CachedPageMiddleware keeps it with its final headers.
-        return response
 
     def post(self, request, *args, **kwargs):
         """A comment from a page drawn when its form posted here: sent on to comments (307 keeps the text)."""

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "pagecache",
     "wordpress",
     "demo",
 ]
@@ -107,8 +108,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached post pages for readers without a session, before the rest of the stack (blog/page_cache.py).
-    "blog.page_cache.CachedPageMiddleware",
+    # Cached post pages: for readers without a session before the rest of the stack, for the others just
+    # before the view (pagecache/middleware.py).
+    "pagecache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -319,7 +321,7 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 COMMENTS_ORDER = env("COMMENTS_ORDER", "oldest")
 if COMMENTS_ORDER not in ("oldest", "newest"):
     raise ImproperlyConfigured(f'COMMENTS_ORDER must be "oldest" or "newest", not {COMMENTS_ORDER!r}.')
-# Post pages are cached whole for anonymous readers (blog/page_cache.py), in
+# Post pages are cached whole for anonymous readers (pagecache/pages.py), in
 # the default cache, for at most this many seconds; 0 turns the cache off.
 BLOG_PAGE_CACHE_SECONDS = env_int("BLOG_PAGE_CACHE_SECONDS", 600)
 

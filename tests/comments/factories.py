@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 import time_machine
 from django.conf import settings
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from blog.csrf_tokens import random_string
 from blog.models import Post
 from comments.forms import new_form_token
 from comments.models import Comment, Status
@@ -57,10 +58,15 @@ class DrawnToken:
         return self.tokens[reader, post_id]
 
 
+def new_csrf_secret():
+    """A CSRF secret as Django draws one for a new reader (their CSRF cookie)."""
+    return get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+
+
 def reader_of(client):
     """The test client's CSRF secret, as a browser that opened a page holds it (set now if it has none)."""
     if (cookie := client.cookies.get(settings.CSRF_COOKIE_NAME)) is None or not cookie.value:
-        client.cookies[settings.CSRF_COOKIE_NAME] = random_string()
+        client.cookies[settings.CSRF_COOKIE_NAME] = new_csrf_secret()
         cookie = client.cookies[settings.CSRF_COOKIE_NAME]
     return cookie.value
 

@@ -14,11 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organization
-from blog.csrf_tokens import random_string
 from comments.models import Comment
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import comment_url, form_data, make_comment, token_for, token_in
+from tests.comments.factories import comment_url, form_data, make_comment, new_csrf_secret, token_for, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +151,7 @@ def stale_form(client, post):
     data = {**form_data(body=WORDS), "token": token_in(page), "csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1)}
     # The login page's answer, in the other tab, set a new CSRF cookie (Django renews the secret at login).
     client.force_login(make_user())
-    client.cookies[django_settings.CSRF_COOKIE_NAME] = random_string()
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = new_csrf_secret()
     return data
 
 
