@@ -1,5 +1,10 @@
 """Build a post's comment thread, page by page, in two queries and one pass in Python.
 
+Also what the post's page shows under the post (for_post_page: the page of
+the thread, the comment form, whether comments are open) and the listings'
+count of public comments (with_public_comment_count): blog's one door into
+comments, a named exception to the layers (pyproject.toml).
+
 The page shows the thread as nested lists. Rather than a recursive include
 per comment, the builder returns a flat list in reading order where each
 entry knows its depth and how many lists close after it, so the template is

@@ -222,7 +222,7 @@ def draw(response: HttpResponse, *, post: Post, versions: tuple[str, str], now: 
 
 
 def draw_for_everyone(response: TemplateResponse, *, now: datetime) -> Page | None:
-    """The page a post's view drew (an unrendered TemplateResponse), as anyone sees it; None unless a 200.
+    """The page a post's view drew (an unrendered TemplateResponse), as anyone sees it; None for any other answer.
 
     Its two tokens are drawn as holes: Django's `csrf_token` of the template
     context, and the comment form's token (comments.forms.CommentForm), both
@@ -230,7 +230,7 @@ def draw_for_everyone(response: TemplateResponse, *, now: datetime) -> Page | No
     thread was drawn with, read before any row of the thread, and due when
     it changes by the clock after `now`, taken before the view ran.
     """
-    if response.status_code != 200:
+    if response.status_code != 200 or getattr(response, "context_data", None) is None:
         return None
     context = response.context_data
     context["csrf_token"] = CSRF_HOLE
