@@ -221,7 +221,7 @@ def poster(number, base, slugs, count, results, stop_at, outage):
         sends = 2 if index % 20 == 7 else 1
         first_id = None
         for attempt in range(sends):
-            status, body, answer = client.request(f"/posts/{slug}/", data, headers)
+            status, body, answer = client.request(f"/comments/post/{slug}/", data, headers)
             kind = "post comment" if attempt == 0 else "post again (double submission)"
             results.record(kind, status, body)
             if status == 302:

@@ -39,8 +39,9 @@ import harness
 class Poster:
     """One reader: their cookies, their CSRF token, their comments."""
 
-    def __init__(self, port, path, post_id, number):
-        self.port, self.path, self.post_id, self.number = port, path, post_id, number
+    def __init__(self, port, path, action, post_id, number):
+        # The post's page, and where its form sends a comment (comments:post_comment).
+        self.port, self.path, self.action, self.post_id, self.number = port, path, action, post_id, number
         self.cookies = {}
         self.latencies, self.accepted, self.refused = [], [], []
 
@@ -76,7 +77,7 @@ class Poster:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self._cookie_header()}
         started = time.perf_counter()
         status, response_headers, _ = harness.request(
-            self.port, self.path, method="POST", body=urlencode(data), headers=headers
+            self.port, self.action, method="POST", body=urlencode(data), headers=headers
         )
         self.latencies.append((time.perf_counter() - started) * 1000)
         self._remember(response_headers)
@@ -111,13 +112,17 @@ def main():
         try:
             import post_page
             from django.db.models import Count
+            from django.urls import reverse
             from django.utils import timezone
 
             from comments.models import Comment
 
             post = post_page.make_post(post_page.make_author(), "fil-ecriture", timezone.now() - timedelta(days=1))
             with harness.Server(workers=options.workers) as server:
-                posters = [Poster(server.port, post.get_absolute_url(), post.pk, n) for n in range(options.posters)]
+                action = reverse("comments:post_comment", kwargs={"slug": post.slug})
+                posters = [
+                    Poster(server.port, post.get_absolute_url(), action, post.pk, n) for n in range(options.posters)
+                ]
                 for poster in posters:
                     poster.open_page()
                 threads = [

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Blog")
-
-    def ready(self):
-        from . import invalidation
-
-        invalidation.connect()

@@ -1,22 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core import images
 from core.bidi import isolate
 from core.sanitize import clean_post_html
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from accounts.models import User
 
 COVER_SIZE = (1600, 900)
 THUMBNAIL_SIZE = (480, 270)
@@ -26,12 +23,6 @@ class PostQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> Self:
         """Posts a reader may see: published, and their publication date has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
-
-    def with_public_comment_count(self, now: datetime | None = None) -> Self:
-        """Each post's number of public comments, in the same query (comments' one visibility rule)."""
-        from comments.models import public_q
-
-        return self.annotate(public_comment_count=models.Count("comments", filter=public_q(now, prefix="comments__")))
 
     def visible_to(self, user: User | AnonymousUser, now: datetime | None = None) -> Self:
         """Staff who can edit posts also see drafts and scheduled posts (as previews)."""

@@ -1,23 +1,10 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
-from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.csrf import csrf_failure as django_csrf_failure
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 
-from comments import services
-from comments import session as comment_session
-from comments.forms import CommentForm, new_form_token, token_reader
-from comments.policy import Outcome
-from comments.thread import comment_permalink, thread_for
-from core.client import client_ip, user_agent
+from comments import thread
 
-from . import page_cache
 from .models import Post
 
 
@@ -26,8 +13,7 @@ class PublishedPostMixin:
 
     def get_queryset(self):
         return (
-            Post.objects.published()
-            .with_public_comment_count()
+            thread.with_public_comment_count(Post.objects.published())
             .select_related("author")
             .order_by("-published_at", "-id")
         )
@@ -57,195 +43,21 @@ class RobotsView(TemplateView):
     content_type = "text/plain"
 
 
-def csrf_failure(request, reason=""):
-    """The CSRF check refused a POST: a comment comes back on its post's page with its text, else Django's page.
-
-    Readers meet it when their CSRF secret changed while they wrote (a login
-    in another tab renews it). The text is given back only to a request the
-    browser says came from our own pages (Sec-Fetch-Site: same-origin):
-    another site's forged POST gets Django's page, never a form filled in
-    with its words under a valid token.
-    """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if (
-        match is not None
-        and match.view_name == "blog:post_detail"
-        and request.method == "POST"
-        and request.headers.get("Sec-Fetch-Site") == "same-origin"
-    ):
-        view = PostDetailView()
-        view.setup(request, *match.args, **match.kwargs)
-        try:
-            view.object = view.get_object()
-        except Http404:
-            pass
-        else:
-            return view.sent_again()
-    return django_csrf_failure(request, reason)
-
-
-def is_number(value):
-    """A query parameter that is a plain number: ASCII digits ("¹" is a digit to str.isdigit(), not to int()),
-    and few enough of them for int() to read (it refuses beyond 4,300)."""
-    return value.isascii() and value.isdigit() and len(value) <= 18
-
-
 class PostDetailView(DetailView):
-    """The post, a page of its thread and the comment form; a POST here sends a comment.
+    """The post, a page of its thread and the comment form, which posts to comments (comments.posting)."""
 
-    Anonymous readers with nothing of their own on the page get it from
-    the page cache (blog/page_cache.py).
-    """
+    # Anonymous readers with nothing of their own on the page get it whole from the page cache, whose
+    # middleware honours this attribute (pagecache/middleware.py): blog knows nothing more of it.
+    page_cache = True
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).select_related("author")
 
-    def get(self, request, *args, **kwargs):
-        reply_to = request.GET.get("reply_to", "")
-        initial = {"parent": int(reply_to)} if is_number(reply_to) else {}
-        if not page_cache.applies(request, slug=kwargs["slug"]):
-            self.object = self.get_object()
-            return self.render_page(self.comment_form(initial=initial))
-
-        key = page_cache.key_for(request)
-        if (page := page_cache.fetch(key)) is None:
-            now = timezone.now()
-            self.object = self.get_object()
-            versions = page_cache.current_versions(self.object.pk)  # Read before the rows the page shows.
-            # The page's tokens are holes, filled for each reader by page_cache.respond().
-            initial = {**initial, "token": page_cache.FORM_TOKEN_HOLE}
-            form = self.comment_form(initial=initial, reader="")
-            response = self.render_page(form, now=now, versions=versions, csrf_token=page_cache.CSRF_HOLE).render()
-            if response.status_code != 200:
-                return response
-            page = page_cache.draw(response, post=self.object, versions=versions, now=now)
-            page_cache.store(key, page)
-        response = page_cache.respond(request, page)
-        if not page.entry.headers:
-            response.page_cache_drawn = (key, page)  # CachedPageMiddleware keeps it with its final headers.
-        return response
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **thread.for_post_page(self.request, self.object)}
 
     def post(self, request, *args, **kwargs):
-        """Send a comment. Whatever refuses it, the reader gets the page back with their text and the reason."""
-        try:
-            self.object = post = self.get_object()
-        except Http404:
-            # No page to draw (the post is gone, or no longer public): the text is still given back.
-            context = {"body": request.POST.get("body", ""), "name": request.POST.get("name", "")}
-            return render(request, "blog/comment_not_sent.html", context, status=404)
-        # The token was drawn for the secret this POST carries, which CsrfViewMiddleware has just checked.
-        form = self.comment_form(request.POST)
-        if not post.comments_open():
-            return self.closed(form)
-        if not form.is_valid():
-            if form.has_error("speak_as", "not_a_member"):
-                return self.render_page(form, status=403)
-            if "token" in form.errors:
-                form.add_fresh_token()
-            return self.render_page(form, status=400)
-        data = form.cleaned_data
-        try:
-            comment = services.comment_create(
-                post=post,
-                body=data["body"],
-                name=data.get("name", ""),
-                email=data.get("email", ""),
-                website=data.get("website", ""),
-                user=request.user,
-                parent=data["parent"],
-                organization=data["speak_as"],
-                ip_address=client_ip(request),
-                user_agent=user_agent(request),
-                honeypot=data["homepage"],
-                seconds_to_submit=form.seconds_to_submit,
-                form_token=data["token"],
-                language=get_language() or "",
-            )
-        except services.CommentsClosed:
-            return self.closed(form)
-        except services.NotAMember:
-            form.add_error("speak_as", ValidationError(_("You are not a verified member of this organisation.")))
-            return self.render_page(form, status=403)
-        except services.CommentRefused as refused:
-            form.add_error(None, ValidationError(refused.decision.reasons[0].label(), code=refused.decision.outcome))
-            status = 429 if refused.decision.outcome == Outcome.RATE_LIMITED else 400
-            return self.render_page(form, status=status)
-        comment_session.remember(request, comment)
-        if data.get("notify"):
-            services.subscription_create(comment=comment, scope=data["notify"], language=get_language() or "")
-        return redirect(
-            comment_permalink(post, comment.pk, own_ids=comment_session.own_ids(request), user=request.user)
-        )
-
-    def comment_form(self, data=None, *, initial=None, reader=None):
-        """The comment form of this post, its token drawn for this reader (`reader=""`: a hole the cache fills)."""
-        return CommentForm(
-            data,
-            user=self.request.user,
-            initial=initial,
-            replyable=self.object.comments.public(),
-            reader=token_reader(self.request) if reader is None else reader,
-            post_id=self.object.pk,
-        )
-
-    def sent_again(self):
-        """The page for a comment the CSRF check refused: its text, a fresh token and the reason."""
-        post = self.object
-        data = self.request.POST.copy()
-        data["token"] = new_form_token(reader=token_reader(self.request), post_id=post.pk)
-        form = self.comment_form(data)
-        message = _(
-            "Your session changed before your comment was sent (you logged in or out, perhaps in another tab): "
-            "it was not published. Your text is kept below: send it again."
-        )
-        form.add_error(None, ValidationError(message, code="csrf"))
-        if not post.comments_open():
-            return self.closed(form)
-        return self.render_page(form, status=403)
-
-    def closed(self, form):
-        """Refused whatever the form holds: the page says that comments are closed and gives the text back."""
-        form.add_error(
-            None,
-            ValidationError(
-                _("Comments on this post closed before your comment was sent: it was not published."), code="closed"
-            ),
-        )
-        return self.render_page(form, status=403)
-
-    def requested_page(self):
-        """The page of the thread asked for (?cpage=N, like WordPress' comment pages); 1 by default."""
-        number = self.request.GET.get("cpage", "1")
-        if not is_number(number):
-            raise Http404(_("No such page of comments."))
-        return int(number)
-
-    def thread(self, now=None, versions=None):
-        # With the page cache on, the thread's outline is kept under the same stamps (comments.thread.kept_outline).
-        if versions is None and page_cache.is_on():
-            versions = page_cache.current_versions(self.object.pk)
-        try:
-            return thread_for(
-                self.object,
-                own_ids=comment_session.own_ids(self.request),
-                user=self.request.user,
-                now=now,
-                page=self.requested_page(),
-                versions=versions,
-            )
-        except EmptyPage:
-            raise Http404(_("No such page of comments.")) from None
-
-    def render_page(self, form, *, status=200, now=None, versions=None, **extra):
-        post = self.object
-        context = self.get_context_data(
-            object=post,
-            thread=self.thread(now, versions),
-            form=form,
-            comments_open=post.comments_open(now),
-            **extra,
-        )
-        return self.render_to_response(context, status=status)
+        """A comment from a page drawn when its form posted here: sent on to comments (307 keeps the text)."""
+        address = reverse("comments:post_comment", kwargs={"slug": kwargs["slug"]})
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{address}?{query}" if query else address, preserve_request=True)

@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -15,6 +18,11 @@ from core.text_limits import WholeTextMixin
 
 from .badges import Voices
 from .models import Comment
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, QueryDict
+
+    from blog.models import Post
 
 TOKEN_SALT = "comments.form-token"  # noqa: S105 - a signing namespace, not a secret
 
@@ -212,3 +220,17 @@ class CommentForm(WholeTextMixin, forms.Form):
         data = self.data.copy()
         data["token"] = new_form_token(reader=self.reader, post_id=self.post_id)
         self.data = data
+
+
+def form_for(
+    request: HttpRequest, post: Post, data: QueryDict | None = None, *, initial: dict | None = None
+) -> CommentForm:
+    """The comment form of a post for this reader: its token drawn for them; it may answer any public comment."""
+    return CommentForm(
+        data,
+        user=request.user,
+        initial=initial,
+        replyable=post.comments.public(),
+        reader=token_reader(request),
+        post_id=post.pk,
+    )

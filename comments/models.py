@@ -138,7 +138,7 @@ class CommentQuerySet(models.QuerySet):
     def next_publication(self, now: datetime | None = None) -> datetime | None:
         """When the next of these comments goes public by its publish_at alone (None: none is due).
 
-        A cached page is valid until then (blog/page_cache.py).
+        A cached page is valid until then (pagecache/pages.py).
         """
         now = now or timezone.now()
         return self.filter(status=Status.PENDING, publish_at__gt=now).aggregate(due=Min("publish_at"))["due"]

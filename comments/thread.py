@@ -1,5 +1,10 @@
 """Build a post's comment thread, page by page, in two queries and one pass in Python.
 
+Also what the post's page shows under the post (for_post_page: the page of
+the thread, the comment form, whether comments are open) and the listings'
+count of public comments (with_public_comment_count): blog's one door into
+comments, a named exception to the layers (pyproject.toml).
+
 The page shows the thread as nested lists. Rather than a recursive include
 per comment, the builder returns a flat list in reading order where each
 entry knows its depth and how many lists close after it, so the template is
@@ -19,17 +24,31 @@ Decisions, also in docs/moderation.md:
   not shown, so that every counted comment is on the page.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from . import session as comment_session
+from . import stamps
 from .badges import authors_among, badge_for, verified_pairs
+from .forms import CommentForm, form_for
 from .models import public_q
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from blog.models import Post
 
 
 @dataclass
@@ -69,6 +88,8 @@ class Thread:
     entries: list
     public_count: int
     page: Page = Page()
+    # The post's stamps (comments.stamps), read before any row of the thread; None when outlines are not kept.
+    versions: tuple | None = None
 
     @property
     def replyable(self):
@@ -195,9 +216,9 @@ def kept_outline(post, *, versions, now=None, page=1):
 
     Reading the ids of a thread costs 15 ms at 10,000 comments; kept, the
     outline costs one cache read, so a drawn page follows the comments it
-    shows, not the size of the thread. It is kept under the stamps of the
-    page cache (blog/page_cache.py), which change with any change to the
-    post or its comments, and until the next publication by the clock.
+    shows, not the size of the thread. It is kept under the post's stamps
+    (comments/stamps.py), which change with any change to the post or its
+    comments, and until the next publication by the clock.
     """
     now = now or timezone.now()
     layout_settings = (settings.COMMENTS_PER_PAGE, settings.COMMENTS_ORDER, settings.COMMENTS_MAX_DEPTH)
@@ -209,6 +230,54 @@ def kept_outline(post, *, versions, now=None, page=1):
     shown = outline(post, now=now, page=page)
     cache.set(key, (now, post.comments.next_publication(now), shown), settings.BLOG_PAGE_CACHE_SECONDS)
     return shown
+
+
+def is_number(value: str) -> bool:
+    """A query parameter that is a plain number: ASCII digits ("¹" is a digit to str.isdigit(), not to int()),
+    and few enough of them for int() to read (it refuses beyond 4,300)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
+def keeps_outlines() -> bool:
+    """Whether thread outlines are kept: as long as post pages are cached (BLOG_PAGE_CACHE_SECONDS, 0: neither)."""
+    return settings.BLOG_PAGE_CACHE_SECONDS > 0
+
+
+def for_post_page(request: HttpRequest, post: Post, *, form: CommentForm | None = None) -> dict[str, object]:
+    """What a post's page shows under the post: a page of its thread, the comment form, whether comments are open.
+
+    The one call the post's page makes into comments (blog.views), and the
+    page a refused comment comes back on (comments.posting), with `form` as
+    it was sent. The page of the thread is ?cpage=N (like WordPress' pages
+    of comments; 1 by default, Http404 when there is no such page); a
+    reply's form comes from ?reply_to=ID. With outlines kept, the post's
+    stamps are read first, before any row of the thread: the thread
+    carries them (Thread.versions), so that a page kept under them cannot
+    outlive what it shows.
+    """
+    if form is None:
+        reply_to = request.GET.get("reply_to", "")
+        form = form_for(request, post, initial={"parent": int(reply_to)} if is_number(reply_to) else {})
+    versions = stamps.current_versions(post.pk) if keeps_outlines() else None
+    number = request.GET.get("cpage", "1")
+    if not is_number(number):
+        raise Http404(gettext("No such page of comments."))
+    try:
+        thread = thread_for(
+            post,
+            own_ids=comment_session.own_ids(request),
+            user=request.user,
+            page=int(number),
+            versions=versions,
+        )
+    except EmptyPage:
+        raise Http404(gettext("No such page of comments.")) from None
+    return {"thread": thread, "form": form, "comments_open": post.comments_open()}
+
+
+def with_public_comment_count(posts: QuerySet[Post], now: datetime | None = None) -> QuerySet[Post]:
+    """Each post's number of public comments, in the same query (comments' one visibility rule): for listings."""
+    return posts.annotate(public_comment_count=Count("comments", filter=public_q(now, prefix="comments__")))
 
 
 def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
@@ -235,7 +304,9 @@ def thread_for(post, *, own_ids=(), user=None, now=None, page=1, versions=None):
     entries = entries_of(
         shown.triples, by_id, shown.numbers, badge=lambda comment: badge_for(comment, post, verified, authors)
     )
-    return Thread(entries=entries, public_count=shown.public_count, page=Page(page, shown.page_count))
+    return Thread(
+        entries=entries, public_count=shown.public_count, page=Page(page, shown.page_count), versions=versions
+    )
 
 
 def page_of(post, comment_pk, *, own_ids=(), user=None, now=None):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import dashboard, posting, views
 from .feeds import LatestCommentsFeed, PostCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("post/<slug:slug>/", posting.post_comment, name="post_comment"),
     path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/remove/", views.remove, name="remove"),

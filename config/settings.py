@@ -75,8 +75,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names this blog answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# A comment refused by the CSRF check comes back on its post's page with its text (blog.views.csrf_failure).
-CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
+# A comment refused by the CSRF check comes back on its post's page with its text (comments.posting.csrf_failure).
+CSRF_FAILURE_VIEW = "comments.posting.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "pagecache",
     "wordpress",
     "demo",
 ]
@@ -108,8 +109,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached post pages for readers without a session, before the rest of the stack (blog/page_cache.py).
-    "blog.page_cache.CachedPageMiddleware",
+    # Cached post pages: for readers without a session before the rest of the stack, for the others just
+    # before the view (pagecache/middleware.py).
+    "pagecache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -320,7 +322,7 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 COMMENTS_ORDER = env("COMMENTS_ORDER", "oldest")
 if COMMENTS_ORDER not in ("oldest", "newest"):
     raise ImproperlyConfigured(f'COMMENTS_ORDER must be "oldest" or "newest", not {COMMENTS_ORDER!r}.')
-# Post pages are cached whole for anonymous readers (blog/page_cache.py), in
+# Post pages are cached whole for anonymous readers (pagecache/pages.py), in
 # the default cache, for at most this many seconds; 0 turns the cache off.
 BLOG_PAGE_CACHE_SECONDS = env_int("BLOG_PAGE_CACHE_SECONDS", 600)
 

@@ -12,7 +12,7 @@ from accounts.models import Membership, Organization
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import make_comment, token_for
+from tests.comments.factories import comment_url, make_comment, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def send(client, post, **fields):
         "homepage": "",
         **fields,
     }
-    return client.post(post.get_absolute_url(), data)
+    return client.post(comment_url(post), data)
 
 
 def block(html, comment):

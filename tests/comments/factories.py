@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.urls import Resolver404, resolve
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from blog.csrf_tokens import random_string
 from blog.models import Post
 from comments import services
 from comments.forms import new_form_token
@@ -59,21 +60,31 @@ class DrawnToken:
         return self.tokens[reader, post_id]
 
 
+def new_csrf_secret():
+    """A CSRF secret as Django draws one for a new reader (their CSRF cookie)."""
+    return get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+
+
 def reader_of(client):
     """The test client's CSRF secret, as a browser that opened a page holds it (set now if it has none)."""
     if (cookie := client.cookies.get(settings.CSRF_COOKIE_NAME)) is None or not cookie.value:
-        client.cookies[settings.CSRF_COOKIE_NAME] = random_string()
+        client.cookies[settings.CSRF_COOKIE_NAME] = new_csrf_secret()
         cookie = client.cookies[settings.CSRF_COOKIE_NAME]
     return cookie.value
 
 
+def comment_url(post, query=""):
+    """Where the form of the post's page sends a comment (comments.posting), with `query` ("?cpage=2")."""
+    return reverse("comments:post_comment", kwargs={"slug": post.slug}) + query
+
+
 def post_at(path):
-    """The id of the post whose page this address is, or None."""
+    """The id of the post whose page (or whose comment form's address) this is, or None."""
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
         return None
-    if match.view_name != "blog:post_detail":
+    if match.view_name not in ("blog:post_detail", "comments:post_comment"):
         return None
     return Post.objects.filter(slug=match.kwargs["slug"]).values_list("pk", flat=True).first()
 

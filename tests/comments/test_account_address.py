@@ -23,7 +23,7 @@ from accounts.models import Membership, Organization, User
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def send(post, *, email, name="Someone", body="Hello from nowhere.", client=None
     """Post the form as a reader from an address of their own (several readers, several addresses)."""
     address = next(_addresses)
     client = client or Client(REMOTE_ADDR=address)
-    response = client.post(post.get_absolute_url(), form_data(name=name, email=email, body=body), REMOTE_ADDR=address)
+    response = client.post(comment_url(post), form_data(name=name, email=email, body=body), REMOTE_ADDR=address)
     assert response.status_code == 302
     return Comment.objects.latest("pk")
 

@@ -20,7 +20,7 @@ from comments.badges import AUTHOR, badge_for
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def session_of(user):
 
 
 def send(user, post, body):
-    response = session_of(user).post(post.get_absolute_url(), form_data(body=body))
+    response = session_of(user).post(comment_url(post), form_data(body=body))
     assert response.status_code == 302
     return Comment.objects.get(body=body)
 
@@ -262,7 +262,7 @@ def test_nobody_signs_with_the_name_of_a_co_author(post):
     post.co_authors.add(co_author)
 
     response = Client(REMOTE_ADDR="203.0.113.20").post(
-        post.get_absolute_url(), form_data(name="Julien Caron", body="Trust me, I wrote it.")
+        comment_url(post), form_data(name="Julien Caron", body="Trust me, I wrote it.")
     )
 
     assert response.status_code == 400

@@ -20,7 +20,7 @@ from comments import services
 from comments.models import Comment, Flag, ModerationEvent, Status
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, reporter
+from tests.comments.factories import comment_url, form_data, make_comment, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +266,7 @@ def test_the_moderator_sees_that_a_reviewed_answer_stays_public(admin_client, se
 def test_the_writer_of_a_comment_held_by_reports_is_told_it_is_under_review(client, settings):
     settings.COMMENTS_FLAGS_TO_HOLD = 2
     post = make_post()
-    client.post(post.get_absolute_url(), form_data(body="My honest opinion."))
+    client.post(comment_url(post), form_data(body="My honest opinion."))
     comment = post.comments.get()
     services.comment_approve(comment=comment, moderator=post.author)
 

@@ -9,7 +9,7 @@ from django.core import signing
 from comments.forms import new_form_token, read_form_token
 from comments.models import Comment
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, reader_of, token_for, token_in
+from tests.comments.factories import comment_url, form_data, reader_of, token_for, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def post():
 def test_each_error_is_explained_and_the_text_is_kept(client, post, fields, message, kept):
     data = form_data(**fields)
 
-    response = client.post(post.get_absolute_url(), data)
+    response = client.post(comment_url(post), data)
 
     assert response.status_code == 400
     assert message in response.text
@@ -65,7 +65,7 @@ def test_each_error_is_explained_and_the_text_is_kept(client, post, fields, mess
 
 
 def test_line_breaks_and_tabs_are_accepted(client, post):
-    client.post(post.get_absolute_url(), form_data(body="First line.\r\n\r\n\tSecond line."))
+    client.post(comment_url(post), form_data(body="First line.\r\n\r\n\tSecond line."))
 
     assert Comment.objects.get().body == "First line.\r\n\r\n\tSecond line."
 
@@ -73,7 +73,7 @@ def test_line_breaks_and_tabs_are_accepted(client, post):
 def test_the_body_limit_is_read_from_the_settings(client, post, settings):
     settings.COMMENTS_BODY_MAX_LENGTH = 20
 
-    response = client.post(post.get_absolute_url(), form_data(body="y" * 21))
+    response = client.post(comment_url(post), form_data(body="y" * 21))
 
     assert response.status_code == 400
     assert "Your comment is 21 characters long; the limit is 20." in response.text
@@ -82,7 +82,7 @@ def test_the_body_limit_is_read_from_the_settings(client, post, settings):
 
 
 def raw_post(client, post, body, content_type):
-    return client.generic("POST", post.get_absolute_url(), body, content_type=content_type)
+    return client.generic("POST", comment_url(post), body, content_type=content_type)
 
 
 def urlencoded(client, post, body_bytes):
@@ -143,8 +143,8 @@ def test_invalid_utf8_in_a_multipart_form_is_refused_clearly(client, post):
 def test_a_double_submission_creates_one_comment(client, post):
     data = form_data(body="Clicked twice.")
 
-    first = client.post(post.get_absolute_url(), data)
-    second = client.post(post.get_absolute_url(), data)
+    first = client.post(comment_url(post), data)
+    second = client.post(comment_url(post), data)
 
     comment = Comment.objects.get()
     assert first.status_code == second.status_code == 302
@@ -154,8 +154,8 @@ def test_a_double_submission_creates_one_comment(client, post):
 def test_a_double_submission_from_two_tabs_is_still_one_comment(client, post):
     data = form_data(body="Clicked twice.")
 
-    client.post(post.get_absolute_url(), data)
-    type(client)().post(post.get_absolute_url(), data)
+    client.post(comment_url(post), data)
+    type(client)().post(comment_url(post), data)
 
     assert Comment.objects.count() == 1
 
@@ -168,8 +168,8 @@ def test_each_page_view_gives_a_new_token(client, post):
 
 
 def test_two_comments_from_two_forms_are_two_comments(client, post):
-    client.post(post.get_absolute_url(), form_data(body="First thought."))
-    client.post(post.get_absolute_url(), form_data(body="Second thought."))
+    client.post(comment_url(post), form_data(body="First thought."))
+    client.post(comment_url(post), form_data(body="Second thought."))
 
     assert Comment.objects.count() == 2
 
@@ -188,7 +188,7 @@ def test_two_comments_from_two_forms_are_two_comments(client, post):
     ],
 )
 def test_a_damaged_token_is_refused_with_a_new_one_and_the_text_kept(client, post, token, message):
-    response = client.post(post.get_absolute_url(), form_data(token=token, body="Kept despite the token."))
+    response = client.post(comment_url(post), form_data(token=token, body="Kept despite the token."))
 
     assert response.status_code == 400
     assert message in response.text
@@ -206,13 +206,13 @@ def test_an_expired_form_is_refused_then_accepted_with_its_new_token(client, pos
     later = opened + timedelta(hours=settings.COMMENTS_FORM_MAX_AGE_HOURS, minutes=1)
 
     with time_machine.travel(later, tick=False):
-        response = client.post(post.get_absolute_url(), data)
+        response = client.post(comment_url(post), data)
         assert response.status_code == 400
         assert "This form was opened too long ago" in response.text
         assert "Typed slowly." in response.text
         assert not Comment.objects.exists()
 
-        again = client.post(post.get_absolute_url(), {**data, "token": token_in(response.text)})
+        again = client.post(comment_url(post), {**data, "token": token_in(response.text)})
 
     assert again.status_code == 302
     assert Comment.objects.get().body == "Typed slowly."

@@ -19,7 +19,7 @@ from comments import session as comment_session
 from comments.forms import read_form_token
 from comments.models import Comment, Status
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, reader_of, token_in
+from tests.comments.factories import comment_url, form_data, reader_of, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def open_form(reader, post):
 
 
 def send(reader, post, tokens, **fields):
-    return reader.post(post.get_absolute_url(), {**form_data(**fields), **tokens})
+    return reader.post(comment_url(post), {**form_data(**fields), **tokens})
 
 
 def test_another_readers_token_creates_nothing_and_hands_over_nothing(post):

@@ -12,7 +12,7 @@ from comments import notifications, services, tasks
 from comments.models import Comment, Status, Subscription
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import SUBMITTED, comment_sent, form_data, make_comment, reporter, sent_to
+from tests.comments.factories import SUBMITTED, comment_sent, comment_url, form_data, make_comment, reporter, sent_to
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_the_admin_reject_action_can_share_the_reason(client, post):
 
 
 def comment_with_subscription(client, post, notify="replies", **fields):
-    client.post(post.get_absolute_url(), form_data(notify=notify, **fields))
+    client.post(comment_url(post), form_data(notify=notify, **fields))
     return Comment.objects.latest("pk")
 
 

@@ -17,7 +17,7 @@ from comments.models import Comment, Status
 from comments.policy import Decision, Draft, History, Outcome, Reason, Rules, decide
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules(
@@ -455,7 +455,7 @@ class TestRefusalsOnThePage:
         for _ in range(2):
             make_comment(post=post, ip_address="127.0.0.1")
 
-        response = client.post(post.get_absolute_url(), form_data(body="My carefully typed words."))
+        response = client.post(comment_url(post), form_data(body="My carefully typed words."))
 
         assert response.status_code == 429
         assert "2 comments in a short time from the same sender" in response.text
@@ -468,7 +468,7 @@ class TestRefusalsOnThePage:
         for n in range(2):
             make_comment(post=post, email="camille@example.org", ip_address=f"198.51.100.{n}")
 
-        response = client.post(post.get_absolute_url(), form_data(body="Words kept."), REMOTE_ADDR="203.0.113.9")
+        response = client.post(comment_url(post), form_data(body="Words kept."), REMOTE_ADDR="203.0.113.9")
 
         assert response.status_code == 429
         assert "Words kept." in response.text
@@ -477,7 +477,7 @@ class TestRefusalsOnThePage:
         post = make_post()
         make_comment(post=post, email="camille@example.org", body="Same words.", ip_address="198.51.100.1")
 
-        response = client.post(post.get_absolute_url(), form_data(body="Same words."))
+        response = client.post(comment_url(post), form_data(body="Same words."))
 
         assert response.status_code == 400
         assert "same text already sent" in response.text
@@ -488,7 +488,7 @@ class TestRefusalsOnThePage:
         settings.COMMENTS_MIN_SUBMIT_SECONDS = 3
         post = make_post()
 
-        response = client.post(post.get_absolute_url(), form_data(body="Robot words."), follow=True)
+        response = client.post(comment_url(post), form_data(body="Robot words."), follow=True)
 
         assert Comment.objects.get().status == Status.SPAM
         assert "Robot words." not in response.text
@@ -499,14 +499,14 @@ class TestRefusalsOnThePage:
         data = form_data(body="Human words.")
 
         with time_machine.travel(datetime.now(tz=UTC) + timedelta(seconds=5)):
-            client.post(post.get_absolute_url(), data)
+            client.post(comment_url(post), data)
 
         assert Comment.objects.get().status == Status.PENDING
 
     def test_honeypot_is_saved_as_spam(self, client):
         post = make_post()
 
-        client.post(post.get_absolute_url(), form_data(homepage="http://spam.example"))
+        client.post(comment_url(post), form_data(homepage="http://spam.example"))
 
         assert Comment.objects.get().status == Status.SPAM
 
@@ -516,7 +516,7 @@ class TestRefusalsOnThePage:
         client.force_login(post.author)
         make_comment(post=post, ip_address="127.0.0.1")
 
-        response = client.post(post.get_absolute_url(), form_data(body="The author answers."), follow=True)
+        response = client.post(comment_url(post), form_data(body="The author answers."), follow=True)
 
         assert Comment.objects.get(body="The author answers.").status == Status.APPROVED
         assert "The author answers." in response.text

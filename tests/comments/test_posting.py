@@ -10,7 +10,7 @@ from django.utils import timezone
 from comments.models import Comment, Status
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, token_in
+from tests.comments.factories import comment_url, form_data, make_comment, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def due_date(comment):
 
 def test_after_posting_the_reader_lands_on_their_comment(client, post):
     with time_machine.travel(SUBMITTED, tick=False):
-        response = client.post(post.get_absolute_url(), form_data(body="My first words here."))
+        response = client.post(comment_url(post), form_data(body="My first words here."))
 
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -40,7 +40,7 @@ def test_after_posting_the_reader_lands_on_their_comment(client, post):
 def test_the_author_of_a_pending_comment_sees_it_with_its_due_date_and_others_do_not(client, post, django_user_model):
     other_reader = type(client)()
     with time_machine.travel(SUBMITTED, tick=False):
-        client.post(post.get_absolute_url(), form_data(body="My first words here."))
+        client.post(comment_url(post), form_data(body="My first words here."))
         comment = Comment.objects.get()
         mine = client.get(post.get_absolute_url()).text
         reloaded = client.get(post.get_absolute_url()).text
@@ -58,7 +58,7 @@ def test_the_author_of_a_pending_comment_sees_it_with_its_due_date_and_others_do
 
 
 def test_a_held_comment_is_shown_to_its_author_as_held(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Win at the casino tonight."))
+    client.post(comment_url(post), form_data(body="Win at the casino tonight."))
 
     html = client.get(post.get_absolute_url()).text
 
@@ -69,7 +69,7 @@ def test_a_held_comment_is_shown_to_its_author_as_held(client, post):
 
 
 def test_the_own_comment_survives_a_login(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Written before logging in."))
+    client.post(comment_url(post), form_data(body="Written before logging in."))
 
     client.force_login(make_user())
 
@@ -78,7 +78,7 @@ def test_the_own_comment_survives_a_login(client, post):
 
 def test_a_pending_comment_becomes_public_for_everyone_at_its_due_date(client, post):
     with time_machine.travel(SUBMITTED, tick=False):
-        client.post(post.get_absolute_url(), form_data(body="Patience pays."))
+        client.post(comment_url(post), form_data(body="Patience pays."))
 
     with time_machine.travel(SUBMITTED + timedelta(hours=48), tick=False):
         html = type(client)().get(post.get_absolute_url()).text
@@ -89,7 +89,7 @@ def test_a_pending_comment_becomes_public_for_everyone_at_its_due_date(client, p
 
 
 def test_a_withdrawn_rejected_or_spam_comment_is_not_shown_to_its_author(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Soon rejected."))
+    client.post(comment_url(post), form_data(body="Soon rejected."))
     Comment.objects.update(status=Status.REJECTED)
 
     assert "Soon rejected." not in client.get(post.get_absolute_url()).text
@@ -100,7 +100,7 @@ def test_a_logged_in_reader_writes_only_the_body_and_sees_their_comment_in_any_b
     client.force_login(reader)
 
     form_html = client.get(post.get_absolute_url()).text
-    client.post(post.get_absolute_url(), form_data(name="", email="", body="Signed in words."))
+    client.post(comment_url(post), form_data(name="", email="", body="Signed in words."))
 
     comment = Comment.objects.get()
     assert 'name="email"' not in form_html
@@ -119,7 +119,7 @@ def test_a_logged_in_reader_writes_only_the_body_and_sees_their_comment_in_any_b
 def test_the_post_author_is_published_at_once(client, post):
     client.force_login(post.author)
 
-    client.post(post.get_absolute_url(), form_data(body="Thanks for reading."))
+    client.post(comment_url(post), form_data(body="Thanks for reading."))
 
     html = type(client)().get(post.get_absolute_url()).text
     assert Comment.objects.get().status == Status.APPROVED
@@ -140,7 +140,7 @@ def test_the_reply_link_prefills_the_parent_without_javascript(client, post):
     assert f'name="parent" value="{parent.pk}"' in reply_page
     assert "You are replying to a comment." in reply_page
 
-    client.post(post.get_absolute_url(), form_data(parent=str(parent.pk), token=token_in(reply_page), body="Indeed."))
+    client.post(comment_url(post), form_data(parent=str(parent.pk), token=token_in(reply_page), body="Indeed."))
     assert Comment.objects.get(body="Indeed.").parent == parent
 
 
@@ -156,7 +156,7 @@ def test_a_malformed_reply_to_is_ignored(client, post, reply_to):
 def test_a_reply_to_a_comment_that_is_not_public_is_refused_with_a_message(client, post, status):
     parent = make_comment(post=post, status=status, publish_at=timezone.now() + timedelta(hours=1))
 
-    response = client.post(post.get_absolute_url(), form_data(parent=str(parent.pk), body="Kept reply."))
+    response = client.post(comment_url(post), form_data(parent=str(parent.pk), body="Kept reply."))
 
     assert response.status_code == 400
     assert "The comment you are replying to is not available." in response.text
@@ -167,7 +167,7 @@ def test_a_reply_to_a_comment_that_is_not_public_is_refused_with_a_message(clien
 def test_a_reply_to_a_comment_of_another_post_is_refused(client, post):
     elsewhere = make_comment()
 
-    response = client.post(post.get_absolute_url(), form_data(parent=str(elsewhere.pk)))
+    response = client.post(comment_url(post), form_data(parent=str(elsewhere.pk)))
 
     assert response.status_code == 400
     assert Comment.objects.count() == 1
@@ -197,7 +197,7 @@ def test_a_closed_post_says_so_and_offers_no_form_nor_reply(client, closed_post)
 
 @pytest.mark.parametrize("body", ["A valid comment.", ""], ids=["valid form", "invalid form"])
 def test_a_closed_post_refuses_a_comment(client, closed_post, body):
-    response = client.post(closed_post.get_absolute_url(), form_data(body=body))
+    response = client.post(comment_url(closed_post), form_data(body=body))
 
     assert response.status_code == 403
     assert "Comments are closed." in response.text
@@ -208,13 +208,13 @@ def test_a_post_open_until_its_closing_age_accepts_comments(client, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
     post = make_post(published_at=timezone.now() - timedelta(days=29))
 
-    assert client.post(post.get_absolute_url(), form_data()).status_code == 302
+    assert client.post(comment_url(post), form_data()).status_code == 302
 
 
 def test_nobody_comments_on_a_post_readers_cannot_see(client):
     draft = make_post(status="draft")
 
-    assert client.post(draft.get_absolute_url(), form_data()).status_code == 404
+    assert client.post(comment_url(draft), form_data()).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -222,7 +222,7 @@ def test_nobody_comments_on_a_post_readers_cannot_see(client):
 
 
 def test_the_commenter_withdraws_their_pending_comment_and_others_cannot(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Second thoughts."))
+    client.post(comment_url(post), form_data(body="Second thoughts."))
     comment = Comment.objects.get()
     remove_url = f"/comments/{comment.pk}/remove/"
 

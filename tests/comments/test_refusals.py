@@ -14,11 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organization
-from blog.csrf_tokens import random_string
 from comments.models import Comment
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, token_for, token_in
+from tests.comments.factories import comment_url, form_data, make_comment, new_csrf_secret, token_for, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def test_a_post_closed_while_the_reader_wrote_gives_the_text_back(client, post):
     post.comments_enabled = False
     post.save()
 
-    response = client.post(post.get_absolute_url(), data)
+    response = client.post(comment_url(post), data)
 
     assert response.status_code == 403
     assert "Comments on this post closed before your comment was sent" in response.text
@@ -53,7 +52,7 @@ def test_a_post_closed_by_age_gives_the_text_back_even_from_an_invalid_form(clie
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
     post = make_post(published_at=timezone.now() - timedelta(days=31))
 
-    response = client.post(post.get_absolute_url(), form_data(body=WORDS, email="not an address"))
+    response = client.post(comment_url(post), form_data(body=WORDS, email="not an address"))
 
     assert response.status_code == 403
     assert "Comments are closed." in response.text
@@ -62,7 +61,7 @@ def test_a_post_closed_by_age_gives_the_text_back_even_from_an_invalid_form(clie
 
 @pytest.mark.parametrize("gone", ["draft", "scheduled", "deleted"])
 def test_a_post_no_longer_public_gives_the_text_back_and_nothing_of_the_post(client, post, gone):
-    address = post.get_absolute_url()
+    address = comment_url(post)
     data = form_data(body=WORDS, name="Camille")
     if gone == "deleted":
         post.delete()
@@ -72,20 +71,20 @@ def test_a_post_no_longer_public_gives_the_text_back_and_nothing_of_the_post(cli
         post.save()
 
     response = client.post(address, data)
-    nowhere = client.post("/posts/never-was/", form_data(body=WORDS, name="Camille"))
+    nowhere = client.post("/comments/post/never-was/", form_data(body=WORDS, name="Camille"))
 
     assert response.status_code == nowhere.status_code == 404
     assert WORDS in response.text
     assert "An open thread" not in response.text
-    assert same_page(response.text.replace(address, ""), nowhere.text.replace("/posts/never-was/", ""))
+    assert same_page(response.text.replace(address, ""), nowhere.text.replace("/comments/post/never-was/", ""))
     assert not Comment.objects.exists()
 
 
 def test_a_rate_limited_comment_gives_the_text_back(client, post, settings):
     settings.COMMENTS_RATE_LIMIT = 1
-    assert client.post(post.get_absolute_url(), form_data(body="A first comment.")).status_code == 302
+    assert client.post(comment_url(post), form_data(body="A first comment.")).status_code == 302
 
-    response = client.post(post.get_absolute_url(), form_data(body=WORDS))
+    response = client.post(comment_url(post), form_data(body=WORDS))
 
     assert response.status_code == 429
     assert WORDS in response.text
@@ -93,9 +92,9 @@ def test_a_rate_limited_comment_gives_the_text_back(client, post, settings):
 
 
 def test_a_duplicate_gives_the_text_back(client, post):
-    assert client.post(post.get_absolute_url(), form_data(body=WORDS)).status_code == 302
+    assert client.post(comment_url(post), form_data(body=WORDS)).status_code == 302
 
-    response = client.post(post.get_absolute_url(), form_data(body=WORDS))  # Another form, the same words.
+    response = client.post(comment_url(post), form_data(body=WORDS))  # Another form, the same words.
 
     assert response.status_code == 400
     assert WORDS in response.text
@@ -106,7 +105,7 @@ def test_writing_for_an_organisation_one_does_not_represent_gives_the_text_back(
     brand = Organization.objects.create(name="Maison Verdane", slug="maison-verdane")
     client.force_login(make_user())
 
-    response = client.post(post.get_absolute_url(), form_data(body=WORDS, speak_as=f"org:{brand.pk}"))
+    response = client.post(comment_url(post), form_data(body=WORDS, speak_as=f"org:{brand.pk}"))
 
     assert response.status_code == 403
     assert WORDS in response.text
@@ -121,7 +120,7 @@ def test_a_bad_token_gives_the_text_back_with_a_fresh_token(client, post, token)
         "another reader": lambda: token_for(type(client)(), post),
     }[token]()
 
-    response = client.post(post.get_absolute_url(), form_data(body=WORDS, token=bad))
+    response = client.post(comment_url(post), form_data(body=WORDS, token=bad))
 
     assert response.status_code == 400
     assert WORDS in response.text
@@ -134,7 +133,7 @@ def test_a_reply_to_a_comment_gone_meanwhile_gives_the_text_back(client, post):
     parent.status = "rejected"
     parent.save()
 
-    response = client.post(post.get_absolute_url(), data)
+    response = client.post(comment_url(post), data)
 
     assert response.status_code == 400
     assert "The comment you are replying to is not available." in response.text
@@ -152,11 +151,27 @@ def stale_form(client, post):
     data = {**form_data(body=WORDS), "token": token_in(page), "csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1)}
     # The login page's answer, in the other tab, set a new CSRF cookie (Django renews the secret at login).
     client.force_login(make_user())
-    client.cookies[django_settings.CSRF_COOKIE_NAME] = random_string()
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = new_csrf_secret()
     return data
 
 
 def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text_and_can_be_sent_again(post):
+    client = Client(enforce_csrf_checks=True)
+    data = stale_form(client, post)
+
+    response = client.post(comment_url(post), data, headers={"Sec-Fetch-Site": "same-origin"})
+
+    assert response.status_code == 403
+    assert "Your session changed before your comment was sent" in response.text
+    assert WORDS in response.text
+    assert not Comment.objects.exists()
+    fresh = {"token": token_in(response.text), "csrfmiddlewaretoken": CSRF_TOKEN.search(response.text).group(1)}
+    again = client.post(comment_url(post), {**data, **fresh}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert again.status_code == 302
+    assert Comment.objects.get().body == WORDS
+
+
+def test_a_comment_from_a_page_drawn_before_the_move_refused_by_the_csrf_check_comes_back_with_its_text(post):
     client = Client(enforce_csrf_checks=True)
     data = stale_form(client, post)
 
@@ -165,11 +180,7 @@ def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text_and_can_be
     assert response.status_code == 403
     assert "Your session changed before your comment was sent" in response.text
     assert WORDS in response.text
-    assert not Comment.objects.exists()
-    fresh = {"token": token_in(response.text), "csrfmiddlewaretoken": CSRF_TOKEN.search(response.text).group(1)}
-    again = client.post(post.get_absolute_url(), {**data, **fresh}, headers={"Sec-Fetch-Site": "same-origin"})
-    assert again.status_code == 302
-    assert Comment.objects.get().body == WORDS
+    assert f'action="{comment_url(post)}#comment-form"' in response.text
 
 
 @pytest.mark.parametrize("fetched_from", [None, "cross-site", "same-site"])
@@ -178,7 +189,7 @@ def test_a_forged_cross_site_post_gets_no_form_filled_with_its_words(post, fetch
     data = stale_form(client, post)
     headers = {"Sec-Fetch-Site": fetched_from} if fetched_from else {}
 
-    response = client.post(post.get_absolute_url(), data, headers=headers)
+    response = client.post(comment_url(post), data, headers=headers)
 
     assert response.status_code == 403
     assert WORDS not in response.text

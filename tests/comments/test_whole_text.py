@@ -15,7 +15,7 @@ from accounts.models import Organization
 from comments.models import Comment
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_the_body_limit_is_shown_and_a_counter_can_read_it(client, post, setting
 def test_a_pasted_comment_of_ten_thousand_characters_comes_back_whole_with_its_length(client, post):
     body = ("A long story, told at length. " * 400)[:12_000].strip()
 
-    response = client.post(post.get_absolute_url(), form_data(body=body))
+    response = client.post(comment_url(post), form_data(body=body))
 
     assert response.status_code == 400
     assert f"Your comment is {len(body)} characters long; the limit is 5000." in response.text
@@ -83,8 +83,8 @@ def test_a_pasted_comment_of_ten_thousand_characters_comes_back_whole_with_its_l
 def test_a_line_break_counts_as_one_character_as_the_reader_sees_it(client, post, settings):
     settings.COMMENTS_BODY_MAX_LENGTH = 10
 
-    accepted = client.post(post.get_absolute_url(), form_data(body="12345\r\n6789"))  # Ten, as typed.
-    refused = client.post(post.get_absolute_url(), form_data(body="12345\r\n67890"))
+    accepted = client.post(comment_url(post), form_data(body="12345\r\n6789"))  # Ten, as typed.
+    refused = client.post(comment_url(post), form_data(body="12345\r\n67890"))
 
     assert accepted.status_code == 302
     assert refused.status_code == 400
@@ -98,7 +98,7 @@ def test_a_line_break_counts_as_one_character_as_the_reader_sees_it(client, post
 def test_an_over_long_name_or_website_is_refused_whole(client, post, field, limit):
     value = "n" * (limit + 40) if field == "name" else "https://example.org/" + "w" * limit
 
-    response = client.post(post.get_absolute_url(), form_data(**{field: value}))
+    response = client.post(comment_url(post), form_data(**{field: value}))
 
     assert response.status_code == 400
     assert f"at most {limit} characters (it has {len(value)})" in response.text

@@ -23,7 +23,7 @@ from mail import tasks as mail_tasks
 from mail.models import Delivery
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data
+from tests.comments.factories import comment_url, form_data
 from tests.comments.test_worker import database_queue, run_worker  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def emails_of_every_kind(database_queue, settings, client):  # noqa: F811
     request = {"organization": brand.pk, "role": "Support", "email": "lea@verdane.example"}
     member.post("/accounts/organisations/request/", request)
     post = make_post()
-    Client().post(post.get_absolute_url(), form_data(notify="replies", email="camille@example.org"))
+    Client().post(comment_url(post), form_data(notify="replies", email="camille@example.org"))
     run_worker()
     comment = Comment.objects.get()
     services.comment_approve(comment=comment, moderator=make_user(is_staff=True, is_superuser=True))

@@ -27,7 +27,7 @@ from core.bidi import FSI, PDF, PDI, RLE, RLI, RLO, isolate
 from mail.suppressions import unsubscribe_token
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import image_upload, make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 from tests.security.isolation import line_problems, unisolated
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_error_pages_isolate_the_readers_name(client):
 def test_a_comment_sent_to_a_post_gone_private_gives_the_name_back_isolated(client):
     post = make_post(title="Retiré", status="draft")
 
-    response = client.post(post.get_absolute_url(), form_data(name=NAME, body=BODY))
+    response = client.post(comment_url(post), form_data(name=NAME, body=BODY))
 
     assert response.status_code == 404
     assert not unisolated(response.text), unisolated(response.text)
@@ -348,7 +348,7 @@ def test_account_emails_isolate_the_name_and_the_organisation(client):
 def test_the_refusal_of_a_borrowed_name_isolates_the_protected_name(client):
     post = make_post(author=make_author(display_name=f"Claire {RLO}Dubois"))  # Stored before names refused it.
 
-    response = client.post(post.get_absolute_url(), form_data(name="Claire Dubois", body=BODY))
+    response = client.post(comment_url(post), form_data(name="Claire Dubois", body=BODY))
 
     assert response.status_code == 400
     assert "is too close to" in response.text

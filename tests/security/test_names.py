@@ -14,7 +14,7 @@ from accounts.models import Membership, Organization, User
 from comments.models import Comment
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data
+from tests.comments.factories import comment_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,7 @@ def assert_refused_and_kept(response, message, name, *, status=200):
 def test_the_comment_form_refuses_the_name_and_keeps_the_comment(name, message):
     post = make_post()
 
-    response = Client(REMOTE_ADDR="203.0.113.10").post(
-        post.get_absolute_url(), form_data(name=name, body="My words, kept.")
-    )
+    response = Client(REMOTE_ADDR="203.0.113.10").post(comment_url(post), form_data(name=name, body="My words, kept."))
 
     assert_refused_and_kept(response, message, name, status=400)
     assert "My words, kept." in response.text
@@ -98,7 +96,7 @@ def test_names_in_scripts_that_need_joiners_pass_every_door():
     verdane = Organization.objects.create(name="Maison Verdane", slug="maison-verdane")
     post = make_post()
 
-    sent = Client(REMOTE_ADDR="203.0.113.20").post(post.get_absolute_url(), form_data(name=persian))
+    sent = Client(REMOTE_ADDR="203.0.113.20").post(comment_url(post), form_data(name=persian))
     signed_up = Client(REMOTE_ADDR="203.0.113.21").post(
         reverse("accounts:signup"),
         {"email": "sam@example.org", "display_name": emoji, "password1": PASSWORD, "password2": PASSWORD},

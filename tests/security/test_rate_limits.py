@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import Organization
 from core import rate_limit
 from tests.accounts.factories import make_user
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +144,9 @@ def test_comment_posting_over_the_limit_gets_429_with_the_text_kept(client, sett
     settings.COMMENTS_RATE_LIMIT = 2
     post = make_comment().post
     for number in range(2):
-        response = client.post(post.get_absolute_url(), form_data(body=f"Comment {number}"))
+        response = client.post(comment_url(post), form_data(body=f"Comment {number}"))
         assert response.status_code == 302
-    response = client.post(post.get_absolute_url(), form_data(body="One too many"))
+    response = client.post(comment_url(post), form_data(body="One too many"))
     assert response.status_code == 429
     assert "One too many" in response.content.decode()
 

@@ -13,7 +13,7 @@ from comments.models import Status
 from mail.tasks import mail_send
 from tests.accounts.factories import make_author, make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment
+from tests.comments.factories import comment_url, form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ def world():
 
 # Every form of the public site, with what it posts; all need a CSRF token.
 FORMS = [
-    ("comment", False, lambda w: w["post"].get_absolute_url(), lambda w: form_data()),
+    ("comment", False, lambda w: comment_url(w["post"]), lambda w: form_data()),
+    ("comment, old address", False, lambda w: w["post"].get_absolute_url(), lambda w: form_data()),
     ("report", False, lambda w: reverse("comments:report", args=[w["comment"].pk]), dict),
     ("remove", True, lambda w: reverse("comments:remove", args=[w["own"].pk]), dict),
     ("login", False, lambda w: reverse("accounts:login"), lambda w: {"username": "reader@example.org"}),
@@ -218,7 +219,7 @@ def test_a_reader_withdraws_their_own_comment_but_not_anothers(world):
 
 def test_an_anonymous_commenter_withdraws_only_from_the_session_that_wrote(world, client):
     post = world["post"]
-    client.post(post.get_absolute_url(), form_data(body="Mine, anonymously"))
+    client.post(comment_url(post), form_data(body="Mine, anonymously"))
     mine = post.comments.get(body="Mine, anonymously")
     assert Client().post(reverse("comments:remove", args=[mine.pk])).status_code == 404  # As if it did not exist.
     assert client.post(reverse("comments:remove", args=[mine.pk])).status_code == 302

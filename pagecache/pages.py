@@ -11,12 +11,12 @@ Why it is never stale: each entry remembers the versions it was drawn
 under, and is served only while they are still current and its due time
 has not come.
 
-- A version is a random stamp kept in the cache: one per post, and one for
-  the whole site. Any save or deletion of the post or one of its comments
-  (approval, rejection, reply, edit, withdrawal, hold after reports) gives
-  the post a new stamp; a change to an account, an organisation or a
-  membership (a badge revoked, a name changed) gives the site a new stamp.
-  Stamps change through signals (blog/invalidation.py): whatever door the
+- A version is a random stamp kept in the cache (comments/stamps.py): one
+  per post, and one for the whole site. Any save or deletion of the post or
+  one of its comments (approval, rejection, reply, edit, withdrawal, hold
+  after reports) gives the post a new stamp; a change to an account, an
+  organisation or a membership (a badge revoked, a name changed) gives the
+  site a new stamp. Stamps change through signals: whatever door the
   change comes through, a service or the admin, the page follows. They
   change at once and again after the transaction commits, so that a page
   drawn from the old rows in between cannot outlive the change.
@@ -37,16 +37,18 @@ the digest of the HTML) and the HTML under its digest. A process keeps the
 last HTML it read (named by its content, it cannot be wrong), so a view
 reads only the entry and the stamps, in one round trip.
 
-Two doors lead to a cached page. The view serves it to any reader with
-nothing of their own on it (it looks at their session and messages). Most
-readers of a busy post have no session at all, only perhaps a CSRF or a
-language cookie: CachedPageMiddleware, near the top of the stack, serves
-them before sessions, authentication, messages and the URL resolver run,
-with the headers the whole stack gave the page when it was drawn (CSP,
-X-Frame-Options, Content-Language, Vary), and the CSRF and locale
-middleware's own steps for the cookie and the language. With the lighter
-tokens and the kept HTML, a cached page went from 0.42 to 0.79 of the
-requests per second of a trivial view (bench/README.md).
+Two doors lead to a cached page, both in CachedPageMiddleware
+(pagecache/middleware.py, which also says how the post's view opts in).
+Just before the view, it serves any reader with nothing of their own on it
+(it looks at their session and messages), or has the view draw the page
+for everyone and keeps it. Most readers of a busy post have no session at
+all, only perhaps a CSRF or a language cookie: near the top of the stack,
+the middleware serves them before sessions, authentication, messages and
+the URL resolver run, with the headers the whole stack gave the page when
+it was drawn (CSP, X-Frame-Options, Content-Language, Vary), and the CSRF
+and locale middleware's own steps for the cookie and the language. With
+the lighter tokens and the kept HTML, a cached page went from 0.42 to 0.79
+of the requests per second of a trivial view (bench/README.md).
 
 Conditional GET: the response carries an ETag (the entry's content, and the
 reader's CSRF cookie, whose token their copy holds) and a Last-Modified
@@ -59,22 +61,20 @@ the local-memory cache each process keeps its own stamps and pages, so a
 change made through one process would not reach another's pages.
 """
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import math
 import re
-import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
-from django.middleware.locale import LocaleMiddleware
-from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -82,8 +82,15 @@ from django.utils.http import http_date
 from comments import session as comment_session
 from comments.forms import new_form_token, token_reader
 from comments.models import Comment
+from comments.stamps import SITE_VERSION, post_version_key
 
 from . import csrf_tokens
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.template.response import TemplateResponse
+
+    from blog.models import Post
 
 # Placeholders drawn in the cached HTML, filled in each response. Only the
 # exact attribute is a hole: readers' text is escaped, so it cannot form one.
@@ -96,37 +103,10 @@ _HOLES = re.compile(b"(" + re.escape(_CSRF_ATTRIBUTE) + b"|" + re.escape(_FORM_T
 # Headers set for each response by respond() (and CommonMiddleware), not kept with the page.
 _PER_RESPONSE_HEADERS = {"etag", "last-modified", "content-length"}
 
-SITE_VERSION = "blog:page-version:site"
-
 # Part of every page key: a new shape of Entry, or of the pages drawn, gets new keys, so a process never
 # reads an entry of another release from a shared cache (Redis keeps them across a deployment).
-# 3: readers' strings isolated (core.bidi).
-_FORMAT = 3
-
-
-def post_version_key(post_pk):
-    return f"blog:page-version:post:{post_pk}"
-
-
-def bump_post(post_pk):
-    """Give a post a new stamp: its cached pages are no longer served."""
-    cache.set(post_version_key(post_pk), secrets.token_hex(8), None)
-
-
-def bump_site():
-    """Give the site a new stamp: no cached post page is served any more."""
-    cache.set(SITE_VERSION, secrets.token_hex(8), None)
-
-
-def current_versions(post_pk):
-    """The (post, site) stamps now, creating any that is missing (evicted: every entry under it is then invalid)."""
-    keys = (post_version_key(post_pk), SITE_VERSION)
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, secrets.token_hex(8), None)
-            found[key] = cache.get(key)
-    return tuple(found[key] for key in keys)
+# 3: readers' strings isolated (core.bidi). 4: entries are pagecache.pages.Entry (pickled by their path).
+_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -141,19 +121,19 @@ class Entry:
     # The headers the whole middleware stack gave the page, once CachedPageMiddleware has seen it.
     headers: tuple = ()
 
-    def is_current(self, now, stamps):
+    def is_current(self, now: datetime, stamps: dict[str, str]) -> bool:
         """Whether the entry may be served at `now`, given the stamps read from the cache (a dict by key)."""
         if self.due is not None and now >= self.due:
             return False
         return (stamps.get(post_version_key(self.post_pk)), stamps.get(SITE_VERSION)) == self.versions
 
 
-def is_on():
-    """Whether pages (and thread outlines) are cached at all: BLOG_PAGE_CACHE_SECONDS=0 turns it off."""
+def is_on() -> bool:
+    """Whether pages are cached at all: BLOG_PAGE_CACHE_SECONDS=0 turns it off (and comments.thread's kept outlines)."""
     return settings.BLOG_PAGE_CACHE_SECONDS > 0
 
 
-def applies(request, *, slug):
+def applies(request: HttpRequest, *, slug: str) -> bool:
     """Whether this request may be served the cached page: an anonymous reader with nothing of their own on it."""
     if request.method not in ("GET", "HEAD") or not is_on():
         return False
@@ -169,12 +149,12 @@ class Page(NamedTuple):
     parts: tuple
 
 
-def body_key(digest):
+def body_key(digest: str) -> str:
     return f"blog:page-body:{digest}"
 
 
 @functools.lru_cache(maxsize=32)
-def _body(digest):
+def _body(digest: str) -> tuple[bytes, ...]:
     """A page's HTML by its digest: read from the shared cache once, then kept by this process.
 
     Named by its content, a body never changes, so the copy kept here is
@@ -186,7 +166,7 @@ def _body(digest):
     return parts
 
 
-def key_for(request):
+def key_for(request: HttpRequest) -> str:
     # get_host() refuses a host not in ALLOWED_HOSTS; the query string as sent tells pages of comments apart.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{request.META.get('QUERY_STRING', '')}"
     address = hashlib.sha256(address.encode()).hexdigest()
@@ -198,7 +178,7 @@ def key_for(request):
 _post_of_key = {}
 
 
-def fetch(key, now=None):
+def fetch(key: str, now: datetime | None = None) -> Page | None:
     """The current page under this key, or None."""
     guess = _post_of_key.get(key)
     keys = [key, SITE_VERSION] if guess is None else [key, SITE_VERSION, post_version_key(guess)]
@@ -218,7 +198,7 @@ def fetch(key, now=None):
         return None
 
 
-def next_change(post, now):
+def next_change(post: Post, now: datetime) -> datetime | None:
     """The next moment the post's page changes by the clock alone, or None."""
     moments = [post.comments.next_publication(now)]
     if post.comments_enabled and settings.COMMENTS_CLOSE_AFTER_DAYS:
@@ -226,7 +206,7 @@ def next_change(post, now):
     return min((moment for moment in moments if moment is not None and moment > now), default=None)
 
 
-def draw(response, *, post, versions, now):
+def draw(response: HttpResponse, *, post: Post, versions: tuple[str, str], now: datetime) -> Page:
     """The page for a response drawn with the placeholders, under the versions read before it was drawn."""
     content = bytes(response.content)
     entry = Entry(
@@ -241,7 +221,25 @@ def draw(response, *, post, versions, now):
     return Page(entry, tuple(_HOLES.split(content)))
 
 
-def store(key, page):
+def draw_for_everyone(response: TemplateResponse, *, now: datetime) -> Page | None:
+    """The page a post's view drew (an unrendered TemplateResponse), as anyone sees it; None for any other answer.
+
+    Its two tokens are drawn as holes: Django's `csrf_token` of the template
+    context, and the comment form's token (comments.forms.CommentForm), both
+    filled for each reader by respond(). It is kept under the stamps its
+    thread was drawn with, read before any row of the thread, and due when
+    it changes by the clock after `now`, taken before the view ran.
+    """
+    if response.status_code != 200 or getattr(response, "context_data", None) is None:
+        return None
+    context = response.context_data
+    context["csrf_token"] = CSRF_HOLE
+    context["form"].initial["token"] = FORM_TOKEN_HOLE
+    response.render()
+    return draw(response, post=context["object"], versions=context["thread"].versions, now=now)
+
+
+def store(key: str, page: Page) -> None:
     """Keep a page until its due time, within BLOG_PAGE_CACHE_SECONDS."""
     timeout = settings.BLOG_PAGE_CACHE_SECONDS
     if page.entry.due is not None:
@@ -249,7 +247,13 @@ def store(key, page):
     cache.set_many({key: page.entry, body_key(page.entry.digest): page.parts}, max(timeout, 1))
 
 
-def respond(request, page):
+def store_with_headers(key: str, page: Page, response: HttpResponse) -> None:
+    """Keep a page again with the headers the whole stack gave it, but for those each response gets its own of."""
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _PER_RESPONSE_HEADERS)
+    store(key, page._replace(entry=replace(page.entry, headers=headers)))
+
+
+def respond(request: HttpRequest, page: Page) -> HttpResponse:
     """The page for this reader: their own tokens filled in, or a 304 when their copy is current.
 
     A page with no form asks for no CSRF token, so it sets no cookie.
@@ -281,60 +285,3 @@ def respond(request, page):
     response.content = b"".join(parts)
     response.headers["Content-Length"] = str(len(response.content))
     return response
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_post_page(urlconf, path):
-    """Whether this address is a post page: remembered, since a busy post is asked for again and again."""
-    try:
-        return resolve(path, urlconf).view_name == "blog:post_detail"
-    except Resolver404:
-        return False
-
-
-class CachedPageMiddleware:
-    """The short door: a cached post page for readers with no session, served before most of the stack.
-
-    Place it right after SecurityMiddleware and WhiteNoiseMiddleware: those
-    still run for every response. A reader whose cookies are at most a CSRF
-    and a language cookie has no account, no comment of their own and no
-    message, so the cached page is theirs as it is for anyone. Everyone
-    else, and any address with no current entry, goes down the whole stack
-    to the view, which also serves the cache to whoever it applies to.
-
-    On the way back it keeps the headers of a page the view has just drawn,
-    so that this door can give them to the next reader.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        # Their own steps, as csrf_protect runs them: the same cookie and the same language as the full stack.
-        self.csrf = CsrfViewMiddleware(get_response)
-        self.locale = LocaleMiddleware(get_response)
-
-    def __call__(self, request):
-        if (response := self.cached_page(request)) is not None:
-            return response
-        response = self.get_response(request)
-        if (drawn := getattr(response, "page_cache_drawn", None)) is not None and response.status_code == 200:
-            key, page = drawn
-            headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _PER_RESPONSE_HEADERS)
-            store(key, page._replace(entry=replace(page.entry, headers=headers)))
-        return response
-
-    def cached_page(self, request):
-        if request.method not in ("GET", "HEAD") or not is_on():
-            return None
-        if settings.CSRF_USE_SESSIONS or not request.COOKIES.keys() <= {
-            settings.CSRF_COOKIE_NAME,
-            settings.LANGUAGE_COOKIE_NAME,
-        }:
-            return None  # A session or messages: the page may hold something of the reader's own.
-        if not _is_post_page(settings.ROOT_URLCONF, request.path_info):
-            return None  # Spares other pages a cache lookup.
-        self.locale.process_request(request)
-        page = fetch(key_for(request))
-        if page is None or not page.entry.headers:
-            return None
-        self.csrf.process_request(request)
-        return self.csrf.process_response(request, respond(request, page))

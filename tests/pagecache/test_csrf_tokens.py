@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
 
-from blog import csrf_tokens
+from pagecache import csrf_tokens
 
 
 def test_a_reader_without_a_cookie_gets_a_new_secret_and_a_token_for_it(rf):

@@ -14,17 +14,19 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone, translation
+from django.views import View
 
 from accounts import services as account_services
 from accounts.models import Membership, Organization
-from blog import page_cache
-from blog.views import PostDetailView
-from comments import services
+from comments import services, stamps
 from comments.models import Status
+from pagecache import pages
+from pagecache.middleware import CachedPageMiddleware, asks_for_the_cache
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
-from tests.comments.factories import form_data, make_comment, reporter, token_in
+from tests.comments.factories import comment_url, form_data, make_comment, reporter, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +101,7 @@ def test_a_comment_sent_from_a_cached_page_is_accepted_for_another_reader(post):
 
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     data = form_data(body="Sent from a cached page.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
-    response = reader.post(post.get_absolute_url(), data)
+    response = reader.post(comment_url(post), data)
 
     assert response.status_code == 302
     assert post.comments.get().body == "Sent from a cached page."
@@ -111,17 +113,15 @@ def test_two_readers_of_one_cached_page_each_keep_their_own_comment(post):
     first_token = token_in(fetch(first, post)[0].text)
     second_token = token_in(fetch(second, post)[0].text)
 
-    first.post(post.get_absolute_url(), form_data(body="First reader.", token=first_token))
-    second.post(
-        post.get_absolute_url(), form_data(body="Second reader.", email="other@example.org", token=second_token)
-    )
+    first.post(comment_url(post), form_data(body="First reader.", token=first_token))
+    second.post(comment_url(post), form_data(body="Second reader.", email="other@example.org", token=second_token))
 
     assert sorted(post.comments.values_list("body", flat=True)) == ["First reader.", "Second reader."]
     assert "Second reader." not in first.get(post.get_absolute_url()).text
 
 
 def test_a_pending_comment_never_reaches_the_cached_page(client, post):
-    client.post(post.get_absolute_url(), form_data(body="Mine, awaiting moderation."))
+    client.post(comment_url(post), form_data(body="Mine, awaiting moderation."))
     [comment] = post.comments.all()
     assert comment.status == Status.PENDING
 
@@ -138,7 +138,7 @@ def test_a_pending_comment_never_reaches_the_cached_page(client, post):
 
 def test_the_writer_of_a_pending_comment_never_gets_the_cached_page(client, post):
     fetch(Client(), post)  # Cached before the comment is sent.
-    client.post(post.get_absolute_url(), form_data(body="Still mine."))
+    client.post(comment_url(post), form_data(body="Still mine."))
 
     page, cached = fetch(client, post)
 
@@ -368,15 +368,15 @@ def test_the_cache_can_be_turned_off(post, settings):
 
 @pytest.fixture
 def view_calls(monkeypatch):
-    """How many requests reached the post view (the short door serves the others)."""
+    """The requests that went down the whole stack to the view door (the short door serves the others)."""
     calls = []
-    get = PostDetailView.get
+    serve = CachedPageMiddleware.serve
 
-    def counted(self, request, *args, **kwargs):
+    def counted(self, request, view):
         calls.append(request.path)
-        return get(self, request, *args, **kwargs)
+        return serve(self, request, view)
 
-    monkeypatch.setattr(PostDetailView, "get", counted)
+    monkeypatch.setattr(CachedPageMiddleware, "serve", counted)
     return calls
 
 
@@ -413,7 +413,7 @@ def test_a_comment_sent_from_a_page_served_by_the_short_door_passes_the_csrf_che
 
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     response = reader.post(
-        post.get_absolute_url(), form_data(body="Short door.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
+        comment_url(post), form_data(body="Short door.", token=token_in(page.text), csrfmiddlewaretoken=csrf)
     )
 
     assert response.status_code == 302
@@ -467,10 +467,10 @@ def test_the_short_door_answers_304_to_a_reader_whose_copy_is_current(post, view
 
 
 def test_a_page_without_a_form_asks_for_no_csrf_token(post, rf):
-    page = page_cache.draw(HttpResponse("<p>No form here.</p>"), post=post, versions=("a", "b"), now=timezone.now())
+    page = pages.draw(HttpResponse("<p>No form here.</p>"), post=post, versions=("a", "b"), now=timezone.now())
     request = rf.get(post.get_absolute_url())
 
-    response = page_cache.respond(request, page)
+    response = pages.respond(request, page)
 
     assert response.content == b"<p>No form here.</p>"
     assert "CSRF_COOKIE" not in request.META
@@ -479,8 +479,8 @@ def test_a_page_without_a_form_asks_for_no_csrf_token(post, rf):
 def test_a_page_whose_html_left_the_cache_is_drawn_again(post, view_calls):
     make_comment(post=post, body="Drawn twice.")
     digest = fetch(Client(), post)[0]["ETag"].strip('"').split("-")[0]
-    cache.delete(page_cache.body_key(digest))
-    page_cache._body.cache_clear()  # noqa: SLF001 - this process's copies
+    cache.delete(pages.body_key(digest))
+    pages._body.cache_clear()  # noqa: SLF001 - this process's copies
 
     page = Client().get(post.get_absolute_url())
 
@@ -492,14 +492,43 @@ def test_a_page_address_that_comes_to_show_another_post_follows_that_posts_stamp
     now = timezone.now()
 
     def keep(shown, html):
-        versions = page_cache.current_versions(shown.pk)
-        page_cache.store("blog:page:test", page_cache.draw(HttpResponse(html), post=shown, versions=versions, now=now))
+        versions = stamps.current_versions(shown.pk)
+        pages.store("blog:page:test", pages.draw(HttpResponse(html), post=shown, versions=versions, now=now))
 
     keep(post, "First post.")
-    assert page_cache.fetch("blog:page:test").parts == (b"First post.",)
+    assert pages.fetch("blog:page:test").parts == (b"First post.",)
     keep(other_post, "Second post.")  # The same address, now another post (a slug given to another post).
-    assert page_cache.fetch("blog:page:test").parts == (b"Second post.",)
+    assert pages.fetch("blog:page:test").parts == (b"Second post.",)
 
-    page_cache.bump_post(other_post.pk)
+    stamps.bump_post(other_post.pk)
 
-    assert page_cache.fetch("blog:page:test") is None
+    assert pages.fetch("blog:page:test") is None
+
+
+# How a view asks for the cache: a plain attribute, which blog's post view carries (blog imports nothing of pagecache).
+
+
+def test_the_post_page_asks_for_the_cache_and_the_other_pages_do_not(post):
+    assert asks_for_the_cache(resolve(post.get_absolute_url()).func)
+    for address in ("/", comment_url(post), "/feed/", "/comments/feed/"):
+        assert not asks_for_the_cache(resolve(address).func), address
+
+
+def test_a_view_asks_for_the_cache_with_page_cache_true_on_itself_or_its_class():
+    def plain(request):
+        return HttpResponse()
+
+    def asking(request):
+        return HttpResponse()
+
+    asking.page_cache = True
+
+    class Asking(View):
+        page_cache = True
+
+    assert [asks_for_the_cache(view) for view in (plain, asking, Asking.as_view(), View.as_view())] == [
+        False,
+        True,
+        True,
+        False,
+    ]
