@@ -296,12 +296,12 @@ class TransitionRefused(ValueError):
 # Pending comes from a decided comment put back in the queue; a pending
 # comment waiting longer (comment_extend_delay) is the one same-status move.
 ALLOWED_FROM = {
-    Status.APPROVED: {Status.PENDING, Status.HELD, Status.REJECTED, Status.SPAM},
-    Status.REJECTED: {Status.PENDING, Status.HELD, Status.APPROVED, Status.SPAM},
-    Status.SPAM: {Status.PENDING, Status.HELD, Status.APPROVED, Status.REJECTED},
+    Status.APPROVED: {*WAITING, Status.REJECTED, Status.SPAM},
+    Status.REJECTED: {*STANDING, Status.SPAM},
+    Status.SPAM: {*STANDING, Status.REJECTED},
     Status.PENDING: {Status.HELD, Status.APPROVED, Status.REJECTED, Status.SPAM},
     Status.HELD: {Status.PENDING, Status.APPROVED},
-    Status.REMOVED: {Status.PENDING, Status.HELD, Status.APPROVED},
+    Status.REMOVED: set(STANDING),
 }
 
 

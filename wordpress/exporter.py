@@ -47,7 +47,7 @@ def wp_date(moment, tz=None):
 
 
 def comment_approved(comment, now):
-    if comment.status == Status.APPROVED or (comment.status == Status.PENDING and comment.is_public(now)):
+    if comment.is_public(now):
         return "1"
     return {Status.SPAM: "spam", Status.REJECTED: "trash", Status.REMOVED: "trash"}.get(comment.status, "0")
 
