@@ -33,6 +33,7 @@ from datetime import datetime
 from functools import cache
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,12 +157,13 @@ def mention_notices_send(*, now: datetime | None = None, comment_ids: Iterable[i
             letters[comment, user_id].append(mention.organization)
 
     sent, failed = 0, set()
-    for (comment, user_id), organizations in letters.items():
-        outcome = _send_notice(comment=comment, recipient=users[user_id], organizations=organizations, now=now)
-        sent += outcome == Outcome.SENT
-        if outcome == Outcome.FAILED:
-            failed.add(comment.pk)
-    Mention.objects.filter(pk__in=[m.pk for m in due if m.comment_id not in failed]).update(notified_at=now)
+    with transaction.atomic():  # Every notice is recorded in the ledger, or none.
+        for (comment, user_id), organizations in letters.items():
+            outcome = _send_notice(comment=comment, recipient=users[user_id], organizations=organizations, now=now)
+            sent += outcome in (Outcome.SENT, Outcome.QUEUED)
+            if outcome == Outcome.FAILED:
+                failed.add(comment.pk)
+        Mention.objects.filter(pk__in=[m.pk for m in due if m.comment_id not in failed]).update(notified_at=now)
     return sent
 
 

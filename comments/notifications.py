@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -78,18 +79,19 @@ def moderators_notify(*, event_id: int, now: datetime | None = None) -> list[Out
         return []  # Readers' reports on a badged comment that a moderator answered since.
     comment = event.comment
     context = {"comment": comment, "post": comment.post, "event": event, "admin_url": admin_url(comment)}
-    return [
-        deliver(
-            kind=Delivery.Kind.QUEUED,
-            recipient=address,
-            key=f"event:{event.pk}",
-            template="comments/email/queued",
-            context=context,
-            language=settings.LANGUAGE_CODE,
-            now=now,
-        )
-        for address in moderator_addresses()
-    ]
+    with transaction.atomic():  # Every moderator's e-mail is recorded, or none: a task run again records the rest.
+        return [
+            deliver(
+                kind=Delivery.Kind.QUEUED,
+                recipient=address,
+                key=f"event:{event.pk}",
+                template="comments/email/queued",
+                context=context,
+                language=settings.LANGUAGE_CODE,
+                now=now,
+            )
+            for address in moderator_addresses()
+        ]
 
 
 def digest_period(now: datetime) -> tuple[datetime, datetime]:
@@ -126,19 +128,20 @@ def moderation_digest_send(*, now: datetime | None = None) -> int:
         "end": end,
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist")),
     }
-    return sum(
-        deliver(
-            kind=Delivery.Kind.DIGEST,
-            recipient=address,
-            key=f"digest:{start.isoformat()}",
-            template="comments/email/digest",
-            context=context,
-            language=settings.LANGUAGE_CODE,
-            now=now,
-        )
-        == Outcome.SENT
-        for address in moderator_addresses()
-    )
+    with transaction.atomic():  # Every moderator's digest is recorded, or none.
+        outcomes = [
+            deliver(
+                kind=Delivery.Kind.DIGEST,
+                recipient=address,
+                key=f"digest:{start.isoformat()}",
+                template="comments/email/digest",
+                context=context,
+                language=settings.LANGUAGE_CODE,
+                now=now,
+            )
+            for address in moderator_addresses()
+        ]
+    return sum(outcome in (Outcome.SENT, Outcome.QUEUED) for outcome in outcomes)
 
 
 # -- the commenter ------------------------------------------------------------
@@ -204,6 +207,18 @@ def publication_announce(*, comment: Comment, now: datetime | None = None) -> bo
         return True
     if not comment.post.is_published(now):
         return False  # Readers cannot open the post yet: announced once it is published, never before.
+    with transaction.atomic():  # Every e-mail of the announcement is recorded, or none.
+        outcomes = _announcement_deliver(comment, now=now)
+    mentions.mentions_record(comment=comment, now=now)
+    mentions.mention_notices_send(now=now, comment_ids=[comment.pk])
+    if Outcome.FAILED in outcomes:
+        return False
+    Comment.objects.filter(pk=comment.pk, announced_at__isnull=True).update(announced_at=now)
+    return True
+
+
+def _announcement_deliver(comment: Comment, *, now: datetime) -> list[Outcome]:
+    """The e-mails a comment's publication sends: to its writer, and to the subscribers of the thread."""
     outcomes = []
     comment_url = absolute_url(comment.get_absolute_url())
     context = {"comment": comment, "post": comment.post, "comment_url": comment_url}
@@ -231,12 +246,7 @@ def publication_announce(*, comment: Comment, now: datetime | None = None) -> bo
                 now=now,
             )
         )
-    mentions.mentions_record(comment=comment, now=now)
-    mentions.mention_notices_send(now=now, comment_ids=[comment.pk])
-    if Outcome.FAILED in outcomes:
-        return False
-    Comment.objects.filter(pk=comment.pk, announced_at__isnull=True).update(announced_at=now)
-    return True
+    return outcomes
 
 
 def publications_announce(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -5,10 +5,12 @@ written to the same database, so a decision that rolls back leaves no
 e-mail behind, and a decision that commits has its e-mail waiting even
 if no worker runs at that moment.
 
-A send that fails is tried again later (mail.tasks.retry_later);
-comments whose announcement failed stay unannounced for the next periodic
-run. `periodic` does what no single event triggers: announcing comments whose
-publish_at passed, the moderators' digest, the purge. It enqueues its next
+Each e-mail is recorded in the ledger and sent by a task of its own, tried
+again later when the mail server fails (mail.ledger); comments whose
+announcement failed stay unannounced for the next periodic run.
+
+`periodic` does what no single event triggers: announcing comments whose
+publish_at passed, sending again what a dead worker left, the moderators' digest, the purge. It enqueues its next
 run NOTIFICATIONS_PERIOD later, so one run started by `manage.py
 periodic_tasks --schedule` keeps a worker busy for good; `manage.py
 periodic_tasks` run by cron does the same work without a chain.
@@ -22,28 +24,25 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from mail.ledger import Outcome, deliveries_resume
-from mail.tasks import retry_later
+from mail.ledger import deliveries_resume
 
 from . import notifications, retention
 
 logger = logging.getLogger(__name__)
 
 
+# These tasks record their e-mails in the ledger, which sends each one in a task of its own and tries
+# again when the mail server fails (mail.ledger). `attempt` is for tasks queued before that.
+
+
 @task
 def moderators_notify(event_id, attempt=1):
-    outcomes = notifications.moderators_notify(event_id=event_id)
-    if Outcome.FAILED in outcomes:
-        retry_later(moderators_notify, event_id, attempt=attempt)
-    return [str(outcome) for outcome in outcomes]
+    return [str(outcome) for outcome in notifications.moderators_notify(event_id=event_id)]
 
 
 @task
 def rejection_notify(event_id, share_reason=False, attempt=1):
-    outcome = notifications.rejection_notify(event_id=event_id, share_reason=share_reason)
-    if outcome == Outcome.FAILED:
-        retry_later(rejection_notify, event_id, share_reason, attempt=attempt)
-    return str(outcome)
+    return str(notifications.rejection_notify(event_id=event_id, share_reason=share_reason))
 
 
 @task
@@ -56,10 +55,7 @@ def publication_announce(comment_id):
 
 @task
 def subscription_confirmation_send(subscription_id, attempt=1):
-    outcome = notifications.subscription_confirmation_send(subscription_id=subscription_id)
-    if outcome == Outcome.FAILED:
-        retry_later(subscription_confirmation_send, subscription_id, attempt=attempt)
-    return str(outcome)
+    return str(notifications.subscription_confirmation_send(subscription_id=subscription_id))
 
 
 def periodic_run(*, now=None, dry_run=False):

@@ -338,6 +338,9 @@ ACCOUNTS_VERIFICATION_LINK_MAX_AGE = timedelta(hours=env_int("ACCOUNTS_VERIFICAT
 # while no worker runs. Publication never waits for it (Comment.objects.public).
 INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task (or an e-mail being sent) whose worker died is run again once it has been running this long:
+# longer than any task takes (an e-mail: EMAIL_TIMEOUT per step of the SMTP conversation). core.worker.
+TASKS_LEASE = timedelta(seconds=env_int("TASKS_LEASE_SECONDS", 300))
 
 # Notifications (docs/notifications.md). Moderators are the active accounts with
 # the "Can moderate comments" permission, plus these addresses.

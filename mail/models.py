@@ -49,14 +49,14 @@ class Suppression(models.Model):
 
 
 class Delivery(models.Model):
-    """The ledger of notification e-mails: one row per kind, recipient and subject of the e-mail.
+    """The ledger of every e-mail the blog sends: one row per kind, recipient and subject of the e-mail.
 
-    The row is inserted, and committed, before the e-mail is sent (see
-    mail.ledger.deliver): its unique constraint lets only one
-    worker, or one run of a retried task, claim a given e-mail. A failed
-    send marks the row failed so a later run may claim it again. The row
-    keeps the rendered e-mail, so one left "sending" by a worker that died
-    is sent again from here (mail.ledger.deliveries_resume).
+    The row is recorded ("queued") before anything is sent, in the
+    transaction of what caused it, and claimed by one update before it is
+    sent (mail.ledger): its unique constraint records an e-mail once, and
+    the claim lets one worker send it. The row keeps what the e-mail is made
+    from, never a link that opens something, so one left "sending" by a
+    worker that died is sent again from here.
     """
 
     class Kind(models.TextChoices):
@@ -67,17 +67,20 @@ class Delivery(models.Model):
         REPLY = "reply", _("New reply")
         CONFIRM = "confirm", _("Subscription confirmation")
         MENTION = "mention", _("Brand mention")
+        ACCOUNT = "account", _("Account e-mail")
 
     class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SUPPRESSED = "suppressed", _("Not sent: address suppressed")
+        OBSOLETE = "obsolete", _("Not sent: what it was about is gone")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     recipient = models.EmailField(_("recipient"))
     key = models.CharField(_("about"), max_length=100, help_text=_("What the e-mail is about, e.g. comment:42."))
-    state = models.CharField(_("state"), max_length=10, choices=State, default=State.SENDING)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     error = models.CharField(_("last error"), max_length=300, blank=True)
     message = models.JSONField(
@@ -90,8 +93,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("notification e-mail")
-        verbose_name_plural = _("notification e-mails")
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
         ordering = ["-created_at", "-id"]
         db_table = "comments_delivery"  # Its table since it was the comments' ledger (mail/0001).
         constraints = [models.UniqueConstraint(fields=["kind", "recipient", "key"], name="delivery_once")]

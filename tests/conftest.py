@@ -79,6 +79,18 @@ BROWSER_TESTS = "e2e"
 
 
 @pytest.fixture
+def database_queue(settings, monkeypatch):
+    """The production queue (django-tasks-db) instead of running tasks at once; run them with tests.worker.
+
+    The worker keeps the test's transaction: it does not close old connections.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture
 def moderators(settings, db):
     """Who hears of the queue: a desk address, a moderator, a superuser; not staff without the permission."""
     from django.contrib.auth.models import Permission

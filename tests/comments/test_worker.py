@@ -8,41 +8,18 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from comments import services, tasks
 from comments.models import Comment, Status
 from mail import ledger
-from mail import tasks as mail_tasks
 from mail.models import Delivery
-from mail.suppressions import address_suppress
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import make_comment
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def database_queue(settings, monkeypatch):
-    """The production backend; the worker keeps the test's transaction (no closing of old connections)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-def run_worker(worker_id="worker-1"):
-    """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    ).run()
 
 
 def published_emails():
@@ -172,91 +149,3 @@ def test_a_send_that_fails_is_tried_again_later_and_sent_once(database_queue, se
 
     assert sorted(message.to[0] for message in mail.outbox) == ["desk@example.net", "other@example.net"]
     assert not DBTaskResult.objects.filter(status="READY").exists()
-
-
-def test_an_account_email_that_fails_is_tried_again_later(database_queue, monkeypatch):
-    calls = []
-
-    def flaky(**kwargs):
-        calls.append(kwargs["to"])
-        if len(calls) == 1:
-            raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr(mail_tasks, "message_send", flaky)
-    mail_tasks.mail_send(
-        template="comments/email/confirm", context={"post": make_post(), "link": "x", "hours": 1}, to="a@example.org"
-    )
-    run_worker()
-    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        run_worker()
-
-    assert calls == [["a@example.org"], ["a@example.org"]]
-    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
-
-
-class WorkerKilled(BaseException):
-    """Stands for a SIGKILL: no `except Exception` in the worker sees it, nothing is cleaned up."""
-
-
-def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(monkeypatch):
-    """Three writers wait for "published"; the worker dies on the second e-mail, during the send."""
-    writers = ["ana@example.org", "ben@example.org", "chloe@example.org"]
-    comments = []
-    for writer in writers:
-        comment = make_comment(post=make_post(), status=Status.APPROVED, email=writer)
-        comment.events.create(source="moderator", from_status=Status.PENDING, to_status=Status.APPROVED)
-        comments.append(comment)
-    real_send = ledger.message_send
-    calls = []
-
-    def dies_on_the_second(**message):
-        calls.append(message["to"])
-        if len(calls) == 2:
-            raise WorkerKilled
-        real_send(**message)
-
-    monkeypatch.setattr(ledger, "message_send", dies_on_the_second)
-    with pytest.raises(WorkerKilled):
-        tasks.periodic_run()
-    monkeypatch.setattr(ledger, "message_send", real_send)
-    assert [message.to for message in published_emails()] == [[writers[0]]]
-    interrupted = Delivery.objects.get(recipient=writers[1])
-    assert interrupted.state == Delivery.State.SENDING and interrupted.message["template"]
-
-    # A new worker starts at once: the third writer is told; the second e-mail's claim is still fresh.
-    tasks.periodic_run()
-    assert sorted(message.to[0] for message in published_emails()) == [writers[0], writers[2]]
-
-    # Past the lease, the e-mail the dead worker held is sent from the ledger, once.
-    with time_machine.travel(timezone.now() + ledger.SENDING_LEASE + timedelta(minutes=1)):
-        assert tasks.periodic_run()["resumed"] == 1
-        assert tasks.periodic_run()["resumed"] == 0
-    emails = published_emails()
-    assert sorted(message.to[0] for message in emails) == sorted(writers)
-    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
-    assert Comment.objects.filter(announced_at__isnull=True).count() == 0
-    # Every copy of a notification carries the same Message-ID: a duplicate can be recognised.
-    resent = next(message for message in emails if message.to == [writers[1]])
-    assert resent.extra_headers["Message-ID"] == ledger.message_id(
-        kind=Delivery.Kind.PUBLISHED, recipient=writers[1], key=f"comment:{comments[1].pk}"
-    )
-
-
-def test_an_address_suppressed_meanwhile_is_not_written_to_when_resuming(monkeypatch):
-    comment = make_comment(post=make_post(), status=Status.APPROVED, email="dora@example.org")
-    comment.events.create(source="moderator", from_status=Status.PENDING, to_status=Status.APPROVED)
-
-    def killed(**message):
-        raise WorkerKilled
-
-    monkeypatch.setattr(ledger, "message_send", killed)
-    with pytest.raises(WorkerKilled):
-        tasks.periodic_run()
-    monkeypatch.undo()
-    address_suppress(email="dora@example.org")
-
-    with time_machine.travel(timezone.now() + ledger.SENDING_LEASE + timedelta(minutes=1)):
-        assert tasks.periodic_run()["resumed"] == 0
-    assert published_emails() == []
-    assert Delivery.objects.get().state == Delivery.State.SUPPRESSED

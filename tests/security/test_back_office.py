@@ -24,7 +24,7 @@ from mail.models import Delivery
 from tests.accounts.factories import make_user
 from tests.blog.factories import make_post
 from tests.comments.factories import comment_url, form_data
-from tests.comments.test_worker import database_queue, run_worker  # noqa: F401 (a fixture)
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def accepted_tokens(text):
 
 
 @pytest.fixture
-def emails_of_every_kind(database_queue, settings, client):  # noqa: F811
+def emails_of_every_kind(database_queue, settings, client):
     """Queue, then send with the worker, one e-mail of each kind that carries a link; return the links sent."""
     settings.NOTIFICATIONS_MODERATOR_EMAILS = ["desk@example.net"]
     client.post(
@@ -128,7 +128,7 @@ def test_no_admin_page_a_read_only_staff_member_can_open_holds_a_live_link(email
         assert [link for link in sent if link.rstrip("/").rsplit("/", 1)[-1] in html] == [], path
 
 
-def test_the_task_queue_is_for_superusers_only(database_queue):  # noqa: F811
+def test_the_task_queue_is_for_superusers_only(database_queue):
     make_user(email="old@example.org")
     Client().post("/accounts/password/reset/", {"email": "old@example.org"})
     staff = read_only_staff()
@@ -142,20 +142,24 @@ def test_the_task_queue_is_for_superusers_only(database_queue):  # noqa: F811
     assert changelist in superuser.get("/admin/").content.decode()
 
 
-def test_the_queue_holds_what_to_send_not_the_email(database_queue):  # noqa: F811
+def test_the_queue_holds_what_to_send_not_the_email(database_queue):
     from django_tasks_db.models import DBTaskResult
 
     make_user(email="old@example.org")
     Client().post("/accounts/password/reset/", {"email": "old@example.org"})
     [queued] = DBTaskResult.objects.all()
+    [recorded] = Delivery.objects.all()
     run_worker()
 
     [message] = mail.outbox
     token = SIGNED_LINKS.search(message.body).group(0).split("/")[-2]
     queued.refresh_from_db()
-    stored = str(queued.args_kwargs) + str(queued.return_value)
+    recorded.refresh_from_db()
+    stored = str(queued.args_kwargs) + str(queued.return_value) + str(recorded.message)
     assert "/accounts/password/reset/" not in stored and token not in stored
-    assert queued.args_kwargs["kwargs"]["template"] == "accounts/email/password_reset"
+    assert queued.args_kwargs["args"] == [recorded.pk]
+    assert recorded.message["template"] == "accounts/email/password_reset"
+    assert (recorded.kind, recorded.state) == (Delivery.Kind.ACCOUNT, Delivery.State.SENT)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +185,7 @@ def test_a_password_reset_link_comes_from_site_url_whatever_host_the_request_nam
     assert link.startswith(expected + "accounts/password/reset/")
 
 
-def test_an_email_queued_for_an_account_deleted_meanwhile_is_not_sent(database_queue, client):  # noqa: F811
+def test_an_email_queued_for_an_account_deleted_meanwhile_is_not_sent(database_queue, client):
     from accounts.models import User
 
     data = {"email": "gone@example.org", "display_name": "Gone", "password1": "a-long-pass", "password2": "a-long-pass"}
@@ -200,7 +204,7 @@ def test_a_context_holds_plain_values_rows_and_links_only():
         links.MailLink(str.upper, "not a link maker")
 
 
-def test_emails_queued_or_claimed_before_the_change_are_still_sent_then_forgotten(database_queue):  # noqa: F811
+def test_emails_queued_or_claimed_before_the_change_are_still_sent_then_forgotten(database_queue):
     from comments import tasks
 
     rendered = {"subject": "Old", "body": "Old body", "html": "", "headers": {}}
@@ -208,8 +212,11 @@ def test_emails_queued_or_claimed_before_the_change_are_still_sent_then_forgotte
     run_worker()
     assert [message.subject for message in mail.outbox] == ["Old"]
 
-    row = Delivery.objects.create(kind=Delivery.Kind.PUBLISHED, recipient="dora@example.org", key="comment:1")
+    row = Delivery.objects.create(
+        kind=Delivery.Kind.PUBLISHED, recipient="dora@example.org", key="comment:1", state=Delivery.State.SENDING
+    )
     Delivery.objects.filter(pk=row.pk).update(message=rendered, created_at=row.created_at.replace(year=2000))
     assert tasks.periodic_run()["resumed"] == 1
+    run_worker()
     row.refresh_from_db()
     assert row.state == Delivery.State.SENT and row.message == {}
