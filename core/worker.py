@@ -11,7 +11,7 @@ this Worker:
   warning for the outage, and tries again with a growing pause (1 s, 2 s,
   4 s… at most WORKER_RETRY_MAX seconds); it logs once when the database
   answers again;
-- a thread reaps, every REAP_EVERY, the tasks RUNNING for longer than
+- a thread reaps, every minute (or half the lease, if shorter), the tasks RUNNING for longer than
   TASKS_LEASE: their worker is taken for dead and the task goes back to the
   queue, where any worker runs it again. A task that was taken by
   MAX_RUNS workers in turn is marked failed instead: it is what kills them.
@@ -19,7 +19,7 @@ this Worker:
 Every task of the blog may run again (e-mails are claimed once in the
 ledger, mail.ledger; the other tasks check what is already done), so
 "again" is safe. A killed worker's task is therefore picked up within
-TASKS_LEASE + REAP_EVERY (5 min + 1 min by default) by any other worker, or
+TASKS_LEASE and a minute (6 minutes by default) by any other worker, or
 by the same one once its supervisor restarts it (docs/deployment.md).
 """
 
@@ -39,7 +39,6 @@ from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("core.worker")
 
-REAP_EVERY = timedelta(minutes=1)
 MAX_RUNS = 3
 WORKER_RETRY_MAX = 30
 # A database that is down raises either: OperationalError (a DatabaseError), or InterfaceError once closed.
@@ -116,8 +115,9 @@ class ResilientWorker(Worker):
         return True
 
     def _reap_forever(self) -> None:
+        every = min(timedelta(minutes=1), settings.TASKS_LEASE / 2)  # REAP_EVERY
         while self.running:
-            time.sleep(REAP_EVERY.total_seconds())
+            time.sleep(every.total_seconds())
             try:
                 close_old_connections()
                 tasks_reap()
